@@ -1,0 +1,69 @@
+package chatwoot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/go-chatwoot/chatwoot-go/gen"
+)
+
+// ListContactConversations returns the conversations of contact contactID in
+// account accountID: at most 20, of every status, newest activity first, as
+// Chatwoot sends them (there is no paging). Conversations in inboxes the
+// token's user cannot see are left out; a user without permission gets an
+// empty list, not an error.
+//
+// Errors: ids below 1 are refused before any request. A status other than
+// 200 is an *APIError (errors.Is matches ErrUnauthorized, ErrNotFound,
+// ErrRateLimited); a 200 whose body is not the expected JSON is a
+// *DecodeError. When ctx ends, the error wraps ctx.Err().
+func (c *Client) ListContactConversations(ctx context.Context, accountID, contactID int64) ([]Conversation, error) {
+	if ctx == nil {
+		return nil, errors.New("chatwoot: ListContactConversations: the context is nil: pass context.Background() or a context with a deadline")
+	}
+	if accountID < 1 {
+		return nil, fmt.Errorf("chatwoot: ListContactConversations: account id %d is not a positive integer: use the number after /app/accounts/ in Chatwoot's address bar", accountID)
+	}
+	if contactID < 1 {
+		return nil, fmt.Errorf("chatwoot: ListContactConversations: contact id %d is not a positive integer: use the number after /contacts/ in Chatwoot's address bar", contactID)
+	}
+	req, err := gen.NewListContactConversationsRequest(c.server, accountID, contactID)
+	if err != nil {
+		return nil, fmt.Errorf("chatwoot: ListContactConversations: build request: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.send(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer drainAndClose(resp.Body)
+	convs, derr := decodeConversations(resp.Body, resp.Header.Get("Content-Type"), c.maxBody, c.token)
+	if derr != nil {
+		derr.StatusCode = resp.StatusCode
+		derr.Method, derr.URL = req.Method, redactURL(req.URL)
+		return nil, derr
+	}
+	return convs, nil
+}
+
+// readAPIError turns a reply with a status other than 200 into an *APIError,
+// reading at most maxErrorBody bytes of its body and closing it.
+func (c *Client) readAPIError(req *http.Request, resp *http.Response) *APIError {
+	body := readErrorBody(resp.Body)
+	drainAndClose(resp.Body)
+	ct := resp.Header.Get("Content-Type")
+	e := &APIError{
+		StatusCode:  resp.StatusCode,
+		ContentType: ct,
+		Method:      req.Method,
+		URL:         redactURL(req.URL),
+		Message:     c.token.scrub(errorMessage(ct, body)),
+		Body:        c.token.scrub(excerpt(body, 0, maxExcerpt)),
+	}
+	if wait, ok := c.retryPolicy.retryAfter(resp.Header); ok {
+		e.RetryAfter = wait
+	}
+	return e
+}
