@@ -34,7 +34,7 @@ func (c *Client) ListContactConversations(ctx context.Context, accountID, contac
 		return nil, fmt.Errorf("chatwoot: ListContactConversations: build request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.send(ctx, req)
+	resp, err := c.send(ctx, req) //nolint:bodyclose // closed by the deferred drainAndClose below
 	if err != nil {
 		return nil, err
 	}

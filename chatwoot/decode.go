@@ -57,7 +57,7 @@ func decodeConversations(body io.Reader, contentType string, limit int64, token 
 	dec := json.NewDecoder(src)
 	var out listBody
 	if err := dec.Decode(&out); err != nil {
-		return nil, describe(err, dec.InputOffset(), rec.Len(), fail)
+		return nil, describe(err, dec.InputOffset(), rec.Bytes(), fail)
 	}
 	// What follows the object must be white space: anything else means the
 	// body is not what Chatwoot sends (two objects, a proxy's appended page).
@@ -65,7 +65,7 @@ func decodeConversations(body io.Reader, contentType string, limit int64, token 
 		if err == nil {
 			err = fmt.Errorf("unexpected %v after the JSON object", tok)
 		}
-		return nil, describe(err, dec.InputOffset(), rec.Len(), fail)
+		return nil, describe(err, dec.InputOffset(), rec.Bytes(), fail)
 	}
 	if len(out.Payload) == 0 {
 		// Tell {"payload":[]} and {"payload":null} (no conversations) from
@@ -87,7 +87,8 @@ func decodeConversations(body io.Reader, contentType string, limit int64, token 
 }
 
 // describe turns a decoding error into a DecodeError that says what happened.
-func describe(err error, offset int64, read int, fail func(int64, string, error) *DecodeError) *DecodeError {
+func describe(err error, offset int64, body []byte, fail func(int64, string, error) *DecodeError) *DecodeError {
+	read := len(body)
 	var syntax *json.SyntaxError
 	var mismatch *json.UnmarshalTypeError
 	var tooLarge *tooLargeError
@@ -100,6 +101,8 @@ func describe(err error, offset int64, read int, fail func(int64, string, error)
 		return fail(int64(read), "", fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the connection was cut or the reply truncated", read))
 	case errors.As(err, &mismatch):
 		return fail(mismatch.Offset, mismatch.Field, fmt.Errorf("a JSON %s where this client expects %s (a server newer or older than this library supports?): %w", mismatch.Value, mismatch.Type, err))
+	case errors.As(err, &syntax) && isHTML("", body):
+		return fail(0, "", notJSONError("", body))
 	case errors.As(err, &syntax):
 		return fail(syntax.Offset, "", fmt.Errorf("the body is not valid JSON: %w", err))
 	}
@@ -157,6 +160,9 @@ func notJSONError(contentType string, body []byte) error {
 			what = fmt.Sprintf("an HTML page titled %q", title)
 		}
 		return fmt.Errorf("the server answered with %s, not JSON: the base URL probably points at the Chatwoot web app, a login page or a proxy; it should be the server's address, such as https://app.chatwoot.com", what)
+	}
+	if contentType == "" {
+		contentType = "a body of no stated type"
 	}
 	return fmt.Errorf("the server answered %s, not JSON: check that the base URL is the Chatwoot server's address", contentType)
 }

@@ -35,7 +35,7 @@ var defaultRetryPolicy = retryPolicy{
 	maxWait:   60 * time.Second,
 	window:    time.Minute,
 	now:       time.Now,
-	jitter:    func(n time.Duration) time.Duration { return rand.N(n) },
+	jitter:    func(n time.Duration) time.Duration { return rand.N(n) }, //nolint:gosec // jitter spreads retries; it guards nothing
 }
 
 // backoff is the capped exponential delay before retry number n (1-based),

@@ -1,0 +1,183 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-chatwoot/chatwoot-go/api"
+)
+
+func load(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := api.Load()
+	require.NoError(t, err)
+	return doc
+}
+
+func TestLoad_TheSpecIsValidAndDescribesTheEndpoint(t *testing.T) {
+	doc := load(t)
+	assert.Equal(t, "3.0.3", doc.OpenAPI)
+	path := doc.Paths.Find("/api/v1/accounts/{account_id}/contacts/{contact_id}/conversations")
+	require.NotNil(t, path)
+	require.NotNil(t, path.Get)
+	assert.Equal(t, "listContactConversations", path.Get.OperationID)
+	for _, status := range []int{200, 401, 404, 429, 500} {
+		assert.NotNil(t, path.Get.Responses.Status(status), "status %d", status)
+	}
+	assert.NotNil(t, path.Get.Responses.Status(429).Value.Content.Get("text/plain"), "429 is text/plain")
+	scheme := doc.Components.SecuritySchemes["apiAccessToken"].Value
+	assert.Equal(t, "header", scheme.In)
+	assert.Equal(t, "Api-Access-Token", scheme.Name)
+
+	// Floats are doubles: a bare number would become float32 in Go.
+	assert.Equal(t, "double", doc.Components.Schemas["UnixFloatTime"].Value.Format)
+}
+
+func TestLoad_ReturnsAnIndependentCopy(t *testing.T) {
+	first := load(t)
+	first.Components.Schemas["Conversation"].Value.Required = nil
+	assert.NotEmpty(t, load(t).Components.Schemas["Conversation"].Value.Required)
+}
+
+func TestSpec_ReturnsACopy(t *testing.T) {
+	b := api.Spec()
+	require.True(t, bytes.HasPrefix(b, []byte("# Chatwoot")))
+	b[0] = 'X'
+	assert.Equal(t, byte('#'), api.Spec()[0])
+}
+
+func TestFixture_UnknownNameSaysWhereToLook(t *testing.T) {
+	_, err := api.Fixture("nope.json")
+	assert.ErrorContains(t, err, "see FixtureNames")
+}
+
+// validateFixture checks a 200 body against the response schema, formats
+// (date-time, int64, double) included, reporting every violation.
+func validateFixture(doc *openapi3.T, body []byte) error {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return err
+	}
+	schema := doc.Components.Schemas["ContactConversationsResponse"].Value
+	return schema.VisitJSON(v, openapi3.EnableFormatValidation(), openapi3.MultiErrors())
+}
+
+func TestFixtures_SatisfyTheSpec(t *testing.T) {
+	doc := load(t)
+	names := api.FixtureNames()
+	require.Contains(t, names, "example_response.json")
+	for _, name := range names {
+		body, err := api.Fixture(name)
+		require.NoError(t, err)
+		assert.NoError(t, validateFixture(doc, body), name)
+	}
+}
+
+// The check above can fail: what the published docs describe is rejected.
+func TestFixtures_TheSpecRejectsWhatTheDocsDescribe(t *testing.T) {
+	doc := load(t)
+	body, err := api.Fixture("example_response.json")
+	require.NoError(t, err)
+	for name, mutate := range map[string]func(conv map[string]any){
+		"snoozed_until as a number":      func(c map[string]any) { c["snoozed_until"] = 123 },
+		"timestamp as a string":          func(c map[string]any) { c["timestamp"] = "2026-06-17" },
+		"a required key left out":        func(c map[string]any) { delete(c, "updated_at") },
+		"message updated_at as a number": func(c map[string]any) { c["messages"].([]any)[0].(map[string]any)["updated_at"] = 123 },
+		"a float id":                     func(c map[string]any) { c["id"] = 1542.5 },
+		"an unknown sender type": func(c map[string]any) {
+			c["messages"].([]any)[0].(map[string]any)["sender"].(map[string]any)["type"] = "robot"
+		},
+	} {
+		var v map[string]any
+		require.NoError(t, json.Unmarshal(body, &v))
+		mutate(v["payload"].([]any)[0].(map[string]any))
+		mutated, err := json.Marshal(v)
+		require.NoError(t, err)
+		assert.Error(t, validateFixture(doc, mutated), name)
+	}
+}
+
+// With additionalProperties: false on every described object (in this test
+// only: real servers may add keys), the fixtures still pass, so they carry no
+// key the spec does not describe.
+func TestFixtures_CarryNoUndescribedKey(t *testing.T) {
+	doc := load(t)
+	closed := map[*openapi3.Schema]bool{}
+	for name, ref := range doc.Components.Schemas {
+		if name != "FreeForm" {
+			closeObjects(ref.Value, closed)
+		}
+	}
+	require.Greater(t, len(closed), 15)
+	for _, name := range api.FixtureNames() {
+		body, err := api.Fixture(name)
+		require.NoError(t, err)
+		assert.NoError(t, validateFixture(doc, body), name)
+	}
+
+	body, err := api.Fixture("example_response.json")
+	require.NoError(t, err)
+	extra := bytes.Replace(body, []byte(`"muted": false,`), []byte(`"muted": false, "undescribed": 1,`), 1)
+	require.NotEqual(t, body, extra)
+	assert.ErrorContains(t, validateFixture(doc, extra), "undescribed")
+}
+
+// closeObjects sets additionalProperties: false on s and the objects inside
+// it, leaving free-form objects (those without properties) open.
+func closeObjects(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
+	if s == nil || seen[s] {
+		return
+	}
+	if len(s.Properties) > 0 {
+		seen[s] = true
+		no := false
+		s.AdditionalProperties = openapi3.AdditionalProperties{Has: &no}
+	}
+	for _, p := range s.Properties {
+		closeObjects(p.Value, seen)
+	}
+	if s.Items != nil {
+		closeObjects(s.Items.Value, seen)
+	}
+	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+		for _, r := range group {
+			closeObjects(r.Value, seen)
+		}
+	}
+}
+
+// gen/ must be exactly what oapi-codegen makes of the spec: nobody edits it.
+func TestGeneratedCode_IsUpToDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds oapi-codegen; run without -short")
+	}
+	root, err := filepath.Abs("..")
+	require.NoError(t, err)
+	config, err := os.ReadFile(filepath.Join(root, "gen", "config.yaml"))
+	require.NoError(t, err)
+	out := filepath.Join(t.TempDir(), "chatwoot.gen.go")
+	tmpConfig := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(tmpConfig,
+		[]byte(strings.Replace(string(config), "output: gen/chatwoot.gen.go", "output: "+out, 1)), 0o600))
+
+	cmd := exec.Command("go", "run", "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen",
+		"-config", tmpConfig, filepath.Join(root, "api", "openapi.yaml"))
+	cmd.Dir = root
+	output, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(output))
+
+	want, err := os.ReadFile(out)
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(root, "gen", "chatwoot.gen.go"))
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(want, got), "gen/chatwoot.gen.go differs from what `make generate` makes of api/openapi.yaml: run `make generate` and commit the result; never edit gen/ by hand")
+}

@@ -1,0 +1,380 @@
+package chatwoot_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-chatwoot/chatwoot-go/api"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+)
+
+// list serves a fixture and returns what the client makes of it.
+func list(t *testing.T, name string) []chatwoot.Conversation {
+	t.Helper()
+	srv, _ := serveBody(t, http.StatusOK, "application/json; charset=utf-8", fixture(t, name))
+	convs, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+	require.NoError(t, err)
+	return convs
+}
+
+func utc(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t.UTC()
+}
+
+func TestListContactConversations_SendsTheDocumentedRequest(t *testing.T) {
+	srv, seen := serveBody(t, http.StatusOK, "application/json", []byte(`{"payload":[]}`))
+	_, err := newClient(t, srv.URL+"/support/", chatwoot.WithUserAgent("crm-sync/2.1")).
+		ListContactConversations(context.Background(), 3, 4821)
+	require.NoError(t, err)
+
+	assert.Equal(t, http.MethodGet, seen.Method)
+	assert.Equal(t, "/support/api/v1/accounts/3/contacts/4821/conversations", seen.URL.Path)
+	assert.Empty(t, seen.URL.RawQuery, "the endpoint reads no query parameters")
+	assert.Equal(t, testToken, seen.Header.Get("Api-Access-Token"))
+	assert.Empty(t, seen.Header.Get("api_access_token"))
+	assert.Equal(t, "crm-sync/2.1 chatwoot-go/"+chatwoot.Version, seen.Header.Get("User-Agent"))
+	assert.Equal(t, "application/json", seen.Header.Get("Accept"))
+}
+
+func TestListContactConversations_DefaultUserAgentNamesLibraryAndVersion(t *testing.T) {
+	srv, seen := serveBody(t, http.StatusOK, "application/json", []byte(`{"payload":[]}`))
+	_, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 1, 1)
+	require.NoError(t, err)
+	assert.Equal(t, "chatwoot-go/"+chatwoot.Version, seen.Header.Get("User-Agent"))
+}
+
+func TestListContactConversations_SharedExample(t *testing.T) {
+	convs := list(t, "example_response.json")
+	require.Len(t, convs, 2)
+
+	open := convs[0]
+	assert.Equal(t, int64(1542), open.ID)
+	assert.Equal(t, chatwoot.ConversationStatusOpen, open.Status)
+	require.NotNil(t, open.Priority)
+	assert.Equal(t, chatwoot.ConversationPriorityHigh, *open.Priority)
+	assert.Equal(t, []string{"billing", "vip"}, open.Labels)
+	assert.Equal(t, "5b0c9d4e-2f7a-4c1e-9a53-0d6f1e8b7c21", open.UUID)
+	assert.Equal(t, utc("2026-06-17T10:22:05.498213Z"), open.UpdatedAt.Time(), "the float updated_at, to the microsecond")
+	assert.Equal(t, time.Unix(1781683331, 0).UTC(), open.CreatedAt.Time())
+	assert.Equal(t, open.LastActivityAt, open.Timestamp)
+	assert.True(t, open.WaitingSince.IsSet())
+	assert.Equal(t, int64(2), open.UnreadCount)
+	assert.Nil(t, open.SnoozedUntil)
+	assert.Equal(t, "A-10023", open.CustomAttributes["order_id"])
+	assert.Equal(t, "de", open.AdditionalAttributes["browser_language"])
+
+	assert.Equal(t, chatwoot.Channel("Channel::WebWidget"), open.Meta.Channel)
+	assert.Equal(t, "Jane Doe", open.Meta.Sender.Name)
+	require.NotNil(t, open.Meta.Sender.Email)
+	assert.Equal(t, "jane.doe@example.com", *open.Meta.Sender.Email)
+	require.NotNil(t, open.Meta.HMACVerified)
+	assert.False(t, *open.Meta.HMACVerified)
+	require.NotNil(t, open.Meta.Team)
+	assert.Equal(t, "billing", open.Meta.Team.Name)
+	assignee, err := chatwoot.AssigneeOf(&open)
+	require.NoError(t, err)
+	require.IsType(t, chatwoot.Agent{}, assignee)
+	agent := assignee.(chatwoot.Agent)
+	assert.Equal(t, "Sam", agent.AvailableName)
+	assert.Equal(t, "agent", string(agent.Role))
+	assert.Nil(t, agent.CustomRoleID, "custom_role_id is null")
+
+	require.Len(t, open.Messages, 1)
+	msg := open.Messages[0]
+	assert.Equal(t, chatwoot.MessageTypeIncoming, msg.MessageType)
+	assert.Equal(t, utc("2026-06-17T10:22:05.702Z"), msg.UpdatedAt.UTC(), "message updated_at is an ISO string")
+	require.Len(t, msg.Attachments, 1)
+	assert.Equal(t, "image", string(msg.Attachments[0].FileType))
+	require.NotNil(t, msg.Attachments[0].Width)
+	assert.InDelta(t, 1440, *msg.Attachments[0].Width, 0)
+	sender, err := chatwoot.SenderOf(&msg)
+	require.NoError(t, err)
+	require.IsType(t, chatwoot.ContactSender{}, sender)
+	assert.Equal(t, int64(4821), sender.(chatwoot.ContactSender).ID)
+	require.NotNil(t, open.LastNonActivityMessage)
+	assert.Equal(t, msg.ID, open.LastNonActivityMessage.ID)
+
+	require.NotNil(t, open.AppliedSLA)
+	assert.Equal(t, "VIP", open.AppliedSLA.SLAName)
+	require.NotNil(t, open.AppliedSLA.SLAFirstResponseTimeThreshold)
+	assert.InDelta(t, 900.0, *open.AppliedSLA.SLAFirstResponseTimeThreshold, 0)
+	assert.Nil(t, open.AppliedSLA.SLAResolutionTimeThreshold)
+	require.NotNil(t, open.SLAEvents)
+	assert.Empty(t, *open.SLAEvents)
+
+	resolved := convs[1]
+	assert.Equal(t, chatwoot.ConversationStatusResolved, resolved.Status)
+	assert.Nil(t, resolved.Priority)
+	assert.Nil(t, resolved.Meta.Assignee)
+	assert.Nil(t, resolved.Meta.AssigneeType)
+	assert.Nil(t, resolved.Meta.Team)
+	none, err := chatwoot.AssigneeOf(&resolved)
+	require.NoError(t, err)
+	assert.Nil(t, none)
+	assert.Empty(t, resolved.Messages)
+	assert.Nil(t, resolved.LastNonActivityMessage)
+	assert.Nil(t, resolved.AppliedSLA)
+	assert.Nil(t, resolved.SLAPolicyID)
+	// 0 means "never", not the first second of 1970.
+	assert.False(t, resolved.FirstReplyCreatedAt.IsSet())
+	assert.True(t, resolved.FirstReplyCreatedAt.Time().IsZero())
+	assert.True(t, resolved.AgentLastSeenAt.Time().IsZero())
+	assert.True(t, resolved.WaitingSince.Time().IsZero())
+}
+
+func TestListContactConversations_SnoozedWithBotAssignees(t *testing.T) {
+	convs := list(t, "snoozed_bot_assignee.json")
+	require.Len(t, convs, 2)
+
+	snoozed := convs[0]
+	assert.Equal(t, chatwoot.ConversationStatusSnoozed, snoozed.Status)
+	require.NotNil(t, snoozed.SnoozedUntil)
+	assert.Equal(t, utc("2026-06-18T07:00:00Z"), snoozed.SnoozedUntil.UTC())
+	assert.Nil(t, snoozed.Meta.HMACVerified, "hmac_verified is null without a contact inbox")
+	assert.Nil(t, snoozed.Meta.Team)
+	assert.Nil(t, snoozed.AppliedSLA, "no SLA keys on a community build")
+	assert.Nil(t, snoozed.SLAEvents)
+
+	activity := snoozed.Messages[0]
+	assert.Equal(t, chatwoot.MessageTypeActivity, activity.MessageType)
+	assert.Nil(t, activity.Sender)
+	assert.Nil(t, activity.SenderType)
+	who, err := chatwoot.SenderOf(&activity)
+	require.NoError(t, err)
+	assert.Nil(t, who, "an activity message has no sender")
+	require.NotNil(t, snoozed.LastNonActivityMessage)
+	assert.Equal(t, "Is anyone there?", *snoozed.LastNonActivityMessage.Content)
+
+	bot, err := chatwoot.AssigneeOf(&snoozed)
+	require.NoError(t, err)
+	require.IsType(t, chatwoot.AgentBot{}, bot)
+	require.NotNil(t, bot.(chatwoot.AgentBot).OutgoingURL)
+	assert.Equal(t, "https://bots.acme.test/triage", *bot.(chatwoot.AgentBot).OutgoingURL)
+
+	system, err := chatwoot.AssigneeOf(&convs[1])
+	require.NoError(t, err)
+	require.IsType(t, chatwoot.AgentBot{}, system)
+	assert.Nil(t, system.(chatwoot.AgentBot).OutgoingURL, "system bots have no outgoing_url")
+	assert.Nil(t, system.(chatwoot.AgentBot).Description)
+	botSender, err := chatwoot.SenderOf(&convs[1].Messages[0])
+	require.NoError(t, err)
+	assert.Equal(t, chatwoot.AgentBotSender{ID: 1, Name: "Captain", AvatarURL: "", Type: "agent_bot"}, botSender)
+}
+
+func TestListContactConversations_EverySenderKind(t *testing.T) {
+	convs := list(t, "senders.json")
+	require.Len(t, convs, 4)
+
+	note := convs[0].LastNonActivityMessage
+	require.NotNil(t, note)
+	assert.True(t, note.Private, "a private note counts as the last non-activity message")
+	user, err := chatwoot.SenderOf(note)
+	require.NoError(t, err)
+	require.IsType(t, chatwoot.UserSender{}, user)
+	require.NotNil(t, user.(chatwoot.UserSender).AvailabilityStatus)
+	assert.Equal(t, "busy", string(*user.(chatwoot.UserSender).AvailabilityStatus))
+	require.NotNil(t, convs[0].Meta.Sender.CompanyID)
+	assert.Equal(t, int64(77), *convs[0].Meta.Sender.CompanyID)
+
+	captain, err := chatwoot.SenderOf(&convs[1].Messages[0])
+	require.NoError(t, err)
+	require.IsType(t, chatwoot.CaptainAssistantSender{}, captain)
+	assert.Equal(t, utc("2026-04-02T08:15:30.12Z"), captain.(chatwoot.CaptainAssistantSender).CreatedAt.UTC(),
+		"a Captain assistant's created_at is an ISO string")
+	require.NotNil(t, convs[1].Messages[0].SenderType)
+	assert.Equal(t, "Captain::Assistant", string(*convs[1].Messages[0].SenderType))
+
+	contact, err := chatwoot.SenderOf(&convs[2].Messages[0])
+	require.NoError(t, err)
+	require.IsType(t, chatwoot.ContactSender{}, contact)
+	require.NotNil(t, contact.(chatwoot.ContactSender).CompanyID)
+	assert.Equal(t, int64(77), *contact.(chatwoot.ContactSender).CompanyID)
+
+	gone, err := chatwoot.SenderOf(&convs[3].Messages[0])
+	require.NoError(t, err)
+	require.IsType(t, chatwoot.UserSender{}, gone)
+	assert.Nil(t, gone.(chatwoot.UserSender).AvailabilityStatus, "null for a user no longer in the account")
+}
+
+func TestListContactConversations_EveryAttachmentType(t *testing.T) {
+	convs := list(t, "attachments.json")
+	require.Len(t, convs, 1)
+	msg := convs[0].Messages[0]
+	assert.Nil(t, msg.Content, "an attachment-only message has null content")
+
+	byType := map[string]chatwoot.Attachment{}
+	for _, a := range msg.Attachments {
+		byType[string(a.FileType)] = a
+	}
+	assert.Len(t, byType, 13, "one attachment of each file type")
+
+	video := byType["video"]
+	require.NotNil(t, video.Width)
+	assert.InDelta(t, 720.5, *video.Height, 0, "video sizes are floats")
+	audio := byType["audio"]
+	require.NotNil(t, audio.TranscribedText)
+	assert.Equal(t, "Hello, I need help with my order", *audio.TranscribedText)
+	assert.Nil(t, audio.Width, "null when not analysed")
+	file := byType["file"]
+	assert.Nil(t, file.Extension)
+	require.NotNil(t, file.FileSize)
+	assert.Equal(t, int64(88012), *file.FileSize)
+	loc := byType["location"]
+	require.NotNil(t, loc.CoordinatesLat)
+	assert.InDelta(t, 52.520008, *loc.CoordinatesLat, 1e-9)
+	assert.InDelta(t, 13.404954, *loc.CoordinatesLong, 1e-9)
+	assert.Nil(t, byType["fallback"].DataURL)
+	contactCard := byType["contact"]
+	require.NotNil(t, contactCard.Meta)
+	assert.Equal(t, "Max", (*contactCard.Meta)["first_name"])
+	require.NotNil(t, byType["embed"].DataURL)
+	assert.Contains(t, *byType["embed"].DataURL, "youtube.com/embed")
+}
+
+func TestListContactConversations_EnterpriseSLA(t *testing.T) {
+	convs := list(t, "sla.json")
+	require.Len(t, convs, 2)
+	c := convs[0]
+	require.NotNil(t, c.AppliedSLA)
+	assert.Equal(t, "missed", string(c.AppliedSLA.SLAStatus))
+	assert.Nil(t, c.AppliedSLA.SLADescription)
+	assert.Nil(t, c.AppliedSLA.SLANextResponseTimeThreshold)
+	require.NotNil(t, c.AppliedSLA.SLAOnlyDuringBusinessHours)
+	assert.True(t, *c.AppliedSLA.SLAOnlyDuringBusinessHours)
+	require.NotNil(t, c.SLAEvents)
+	var kinds []string
+	for _, e := range *c.SLAEvents {
+		kinds = append(kinds, string(e.EventType))
+	}
+	assert.Equal(t, []string{"frt", "nrt", "rt"}, kinds)
+	assert.Equal(t, utc("2026-06-17T09:53:20.000001Z"), c.UpdatedAt.Time())
+	assert.Equal(t, 49.9, c.CustomAttributes["refund_amount"])
+	assert.Equal(t, true, c.CustomAttributes["escalated"])
+
+	agent, err := chatwoot.AssigneeOf(&c)
+	require.NoError(t, err)
+	require.IsType(t, chatwoot.Agent{}, agent)
+	a := agent.(chatwoot.Agent)
+	require.NotNil(t, a.Provider)
+	assert.Equal(t, "saml", *a.Provider)
+	require.NotNil(t, a.CustomRoleID)
+	assert.Equal(t, int64(4), *a.CustomRoleID)
+	require.NotNil(t, a.CustomAttributes)
+	assert.Equal(t, "early", (*a.CustomAttributes)["shift"])
+	require.NotNil(t, c.Meta.Team)
+	assert.Nil(t, c.Meta.Team.AllowAutoAssign)
+
+	assert.Equal(t, "active_with_misses", string(convs[1].AppliedSLA.SLAStatus))
+	assert.Nil(t, convs[1].AppliedSLA.SLAOnlyDuringBusinessHours)
+	assert.Equal(t, utc("2026-06-15T05:06:41.5Z"), convs[1].UpdatedAt.Time())
+}
+
+func TestListContactConversations_VoiceCallsTemplatesAndLegacyMessages(t *testing.T) {
+	convs := list(t, "voice_and_templates.json")
+	require.Len(t, convs, 3)
+
+	template := convs[0].Messages[0]
+	assert.Equal(t, chatwoot.MessageTypeTemplate, template.MessageType)
+	require.NotNil(t, template.Status)
+	assert.Equal(t, "failed", string(*template.Status))
+	assert.False(t, convs[0].CanReply)
+
+	voice := convs[1].Messages[0]
+	assert.Equal(t, "voice_call", string(voice.ContentType))
+	require.NotNil(t, voice.Call)
+	require.NotNil(t, voice.Call.DurationSeconds)
+	assert.Equal(t, int64(184), *voice.Call.DurationSeconds)
+	require.NotNil(t, voice.Call.StartedAt)
+	assert.Equal(t, time.Unix(1781695000, 0).UTC(), voice.Call.StartedAt.Time())
+	require.NotNil(t, voice.Call.EndedAt)
+	assert.Equal(t, "2026-06-17T11:19:44Z", *voice.Call.EndedAt)
+	assert.Nil(t, voice.Call.RecordingURL)
+
+	legacy := convs[2]
+	assert.Nil(t, legacy.Messages[0].Status, "legacy rows have a null status")
+	assert.True(t, legacy.Muted)
+	assert.True(t, legacy.Meta.Sender.Blocked)
+}
+
+func TestListContactConversations_EmptyPayloadIsAnEmptyList(t *testing.T) {
+	for _, body := range []string{`{"payload":[]}`, `{"payload":null}`, ` {"payload": [] }` + "\n"} {
+		srv, _ := serveBody(t, http.StatusOK, "application/json", []byte(body))
+		convs, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+		require.NoError(t, err, body)
+		assert.NotNil(t, convs, body)
+		assert.Empty(t, convs, body)
+	}
+}
+
+// Marshalling what the client returns gives back what the server sent: the
+// same keys and values (key order, white space, number and time spelling,
+// and null against absent aside).
+func TestListContactConversations_RoundTripLosesNothing(t *testing.T) {
+	names := api.FixtureNames()
+	require.GreaterOrEqual(t, len(names), 7)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			sent := fixture(t, name)
+			convs := list(t, name)
+			again, err := json.Marshal(map[string]any{"payload": convs})
+			require.NoError(t, err)
+			assert.Equal(t, normalizeJSON(t, sent), normalizeJSON(t, again))
+		})
+	}
+}
+
+// The round-trip check must itself be able to fail: a lost key is caught.
+func TestNormalizeJSON_CatchesALostKey(t *testing.T) {
+	assert.NotEqual(t,
+		normalizeJSON(t, []byte(`{"a":1,"b":[]}`)),
+		normalizeJSON(t, []byte(`{"a":1}`)))
+	assert.Equal(t,
+		normalizeJSON(t, []byte(`{"a":900.0,"b":null,"t":"2026-06-17T10:22:05.700Z"}`)),
+		normalizeJSON(t, []byte(`{"a":900,"t":"2026-06-17T10:22:05.7Z"}`)))
+}
+
+// A newer server may add keys and enum values; both must still decode.
+func TestListContactConversations_NewerServerStillDecodes(t *testing.T) {
+	var body map[string]any
+	require.NoError(t, json.Unmarshal(fixture(t, "example_response.json"), &body))
+	conv := body["payload"].([]any)[0].(map[string]any)
+	conv["status"] = "archived"
+	conv["priority"] = "critical"
+	conv["brand_new_key"] = map[string]any{"x": 1}
+	meta := conv["meta"].(map[string]any)
+	meta["channel"] = "Channel::Voice"
+	meta["assignee_type"] = "Team"
+	msg := conv["messages"].([]any)[0].(map[string]any)
+	msg["message_type"] = 4
+	msg["content_type"] = "hologram"
+	msg["sender"].(map[string]any)["type"] = "robot"
+	msg["attachments"].([]any)[0].(map[string]any)["file_type"] = "hologram"
+	newer, err := json.Marshal(body)
+	require.NoError(t, err)
+
+	srv, _ := serveBody(t, http.StatusOK, "application/json", newer)
+	convs, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+	require.NoError(t, err)
+	c := convs[0]
+	assert.Equal(t, chatwoot.ConversationStatus("archived"), c.Status)
+	assert.False(t, c.Status.Valid(), "an unknown value decodes, and says it is unknown")
+	assert.Equal(t, chatwoot.ConversationPriority("critical"), *c.Priority)
+	assert.Equal(t, chatwoot.Channel("Channel::Voice"), c.Meta.Channel)
+	assert.Equal(t, chatwoot.MessageType(4), c.Messages[0].MessageType)
+	assert.Equal(t, chatwoot.AttachmentFileType("hologram"), c.Messages[0].Attachments[0].FileType)
+
+	_, err = chatwoot.AssigneeOf(&c)
+	assert.ErrorContains(t, err, `unknown type "Team"`)
+	_, err = chatwoot.SenderOf(&c.Messages[0])
+	assert.ErrorContains(t, err, "robot")
+}

@@ -1,0 +1,213 @@
+// Command chatwoot-conversations lists a Chatwoot contact's conversations.
+//
+//	go run ./cmd/chatwoot-conversations -demo
+//	CHATWOOT_URL=https://app.chatwoot.com CHATWOOT_API_TOKEN=... \
+//	    chatwoot-conversations -account 3 -contact 4821 [-o table|json]
+//
+// -demo starts a fake Chatwoot server in the process (package chatwoottest)
+// and needs no account and no network. The token is read from the
+// environment only: a flag would show it to anyone running ps.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"
+)
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitAPIError = 1 // the request failed: the message says what to check
+	exitUsage    = 2 // the command line or environment is wrong
+)
+
+const usageText = `Usage: chatwoot-conversations [flags]
+
+Lists a Chatwoot contact's conversations: at most 20, newest activity first.
+
+Try it without an account:
+  chatwoot-conversations -demo
+
+Against your server, set the environment, then give the ids:
+  export CHATWOOT_URL=https://app.chatwoot.com   # the address you open Chatwoot at
+  export CHATWOOT_API_TOKEN=...                   # Profile settings > Access Token
+  chatwoot-conversations -account 3 -contact 4821
+
+The ids are in Chatwoot's address bar: .../app/accounts/ACCOUNT/contacts/CONTACT.
+The token is read only from the environment: a flag would show it in ps.
+
+Flags:
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, time.Local)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole command, with its surroundings passed in for tests.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, loc *time.Location) int {
+	flags := flag.NewFlagSet("chatwoot-conversations", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.Usage = func() {
+		fmt.Fprint(stderr, usageText)
+		flags.PrintDefaults()
+	}
+	demo := flags.Bool("demo", false, "list a demo contact's conversations from a built-in fake Chatwoot server")
+	accountID := flags.Int64("account", 0, "the account id (required without -demo)")
+	contactID := flags.Int64("contact", 0, "the contact id (required without -demo)")
+	output := flags.String("o", "table", "output: table, or json (the server's {\"payload\": [...]})")
+	timeout := flags.Duration("timeout", time.Minute, "give up after this long, retries included")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	usageError := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "chatwoot-conversations: "+format+"\nRun chatwoot-conversations -h for help.\n", a...)
+		return exitUsage
+	}
+	if flags.NArg() > 0 {
+		return usageError("unexpected argument %q: the ids go in -account and -contact", flags.Arg(0))
+	}
+	if *output != "table" && *output != "json" {
+		return usageError("-o %q: choose table or json", *output)
+	}
+
+	var client *chatwoot.Client
+	var err error
+	if *demo {
+		srv := chatwoottest.NewServer(nil)
+		defer srv.Close()
+		if *accountID == 0 {
+			*accountID = chatwoottest.DemoAccountID
+		}
+		if *contactID == 0 {
+			*contactID = chatwoottest.DemoContactID
+		}
+		fmt.Fprintf(stderr, "demo: contact %d of account %d, from a fake Chatwoot server at %s\n", *contactID, *accountID, srv.URL)
+		client, err = srv.Client()
+	} else {
+		baseURL, token := getenv("CHATWOOT_URL"), getenv("CHATWOOT_API_TOKEN")
+		switch {
+		case baseURL == "":
+			return usageError("CHATWOOT_URL is not set: export CHATWOOT_URL=https://app.chatwoot.com (your server's address), or try -demo")
+		case strings.TrimSpace(token) == "":
+			return usageError("CHATWOOT_API_TOKEN is not set: export it with the access token from Chatwoot's Profile settings, or try -demo")
+		case *accountID < 1 || *contactID < 1:
+			return usageError("give -account and -contact, the positive ids in Chatwoot's address bar (.../app/accounts/ACCOUNT/contacts/CONTACT)")
+		}
+		client, err = chatwoot.NewClient(baseURL, chatwoot.WithAPIToken(token), chatwoot.WithUserAgent("chatwoot-conversations"))
+	}
+	if err != nil {
+		return usageError("%v", err)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	convs, err := client.ListContactConversations(ctx, *accountID, *contactID)
+	if err != nil {
+		fmt.Fprintf(stderr, "chatwoot-conversations: %v\n", err)
+		return exitAPIError
+	}
+	if *output == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(map[string][]chatwoot.Conversation{"payload": convs})
+	} else {
+		err = writeTable(stdout, convs, loc)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "chatwoot-conversations: writing the output: %v\n", err)
+		return exitAPIError
+	}
+	return exitOK
+}
+
+// writeTable prints one line per conversation.
+func writeTable(w io.Writer, convs []chatwoot.Conversation, loc *time.Location) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tPRIORITY\tINBOX\tASSIGNEE\tLABELS\tLAST ACTIVITY\tLATEST MESSAGE")
+	for i := range convs {
+		c := &convs[i]
+		priority := "-"
+		if c.Priority != nil {
+			priority = string(*c.Priority)
+		}
+		labels := strings.Join(c.Labels, ",")
+		if labels == "" {
+			labels = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, c.Status, priority, c.InboxID,
+			assigneeName(c), labels, c.LastActivityAt.Time().In(loc).Format("2006-01-02 15:04"), latestMessage(c))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d conversation(s); Chatwoot returns at most 20, newest activity first.\n", len(convs))
+	return err
+}
+
+func assigneeName(c *chatwoot.Conversation) string {
+	a, err := chatwoot.AssigneeOf(c)
+	switch a := a.(type) {
+	case chatwoot.Agent:
+		return a.AvailableName
+	case chatwoot.AgentBot:
+		return a.Name + " (bot)"
+	}
+	if err != nil {
+		return "(unknown kind)"
+	}
+	return "-"
+}
+
+// latestMessage sums up the conversation's latest message on one short line.
+func latestMessage(c *chatwoot.Conversation) string {
+	if len(c.Messages) == 0 {
+		return "-"
+	}
+	m := c.Messages[0]
+	var text string
+	switch {
+	case m.Content != nil && *m.Content != "":
+		text = strings.Join(strings.Fields(*m.Content), " ")
+	case m.Call != nil:
+		text = "[voice call]"
+	case len(m.Attachments) > 0:
+		text = fmt.Sprintf("[%d attachment(s)]", len(m.Attachments))
+	default:
+		text = "[no text]"
+	}
+	switch {
+	case m.MessageType == chatwoot.MessageTypeActivity:
+		text = "(activity) " + text
+	case m.Private:
+		text = "(note) " + text
+	}
+	return cut(text, 48)
+}
+
+// cut shortens s to n runes, marking the cut.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

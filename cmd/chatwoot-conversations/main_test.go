@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-chatwoot/chatwoot-go/api"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// runCommand runs the command with env as its whole environment, in UTC.
+func runCommand(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr, time.UTC)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestDemo_Table(t *testing.T) {
+	code, stdout, stderr := runCommand(t, nil, "-demo")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "demo: contact 4821 of account 3")
+
+	golden := filepath.Join("testdata", "demo_table.golden")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(stdout), 0o600))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), stdout)
+}
+
+func TestDemo_JSONIsTheServersJSON(t *testing.T) {
+	code, stdout, stderr := runCommand(t, nil, "-demo", "-contact", "4823", "-o", "json")
+	require.Equal(t, 0, code, stderr)
+	var body struct {
+		Payload []map[string]any `json:"payload"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &body))
+	require.Len(t, body.Payload, 1)
+	assert.Equal(t, "resolved", body.Payload[0]["status"])
+	assert.InDelta(t, 1777901472.004871, body.Payload[0]["updated_at"], 1e-6)
+
+	// The demo contact's JSON holds every fixture's keys: it is what was served.
+	code, stdout, _ = runCommand(t, nil, "-demo", "-o", "json")
+	require.Equal(t, 0, code)
+	example, err := api.Fixture("example_response.json")
+	require.NoError(t, err)
+	var sent struct{ Payload []map[string]any }
+	require.NoError(t, json.Unmarshal(example, &sent))
+	require.NoError(t, json.Unmarshal([]byte(stdout), &body))
+	for key := range sent.Payload[0] {
+		assert.Contains(t, body.Payload[5], key)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"no URL", nil, []string{"-account", "3", "-contact", "4"}, "CHATWOOT_URL is not set"},
+		{"no token", map[string]string{"CHATWOOT_URL": "https://chat.example.com"}, []string{"-account", "3", "-contact", "4"}, "CHATWOOT_API_TOKEN is not set"},
+		{"no ids", map[string]string{"CHATWOOT_URL": "https://chat.example.com", "CHATWOOT_API_TOKEN": "t"}, nil, "give -account and -contact"},
+		{"bad output", nil, []string{"-demo", "-o", "yaml"}, `-o "yaml": choose table or json`},
+		{"stray argument", nil, []string{"-demo", "4821"}, `unexpected argument "4821"`},
+		{"bad URL", map[string]string{"CHATWOOT_URL": "chat.example.com", "CHATWOOT_API_TOKEN": "t"}, []string{"-account", "3", "-contact", "4"}, "is not an http(s) URL"},
+		{"unknown flag", nil, []string{"-token", "x"}, "flag provided but not defined: -token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCommand(t, tt.env, tt.args...)
+			assert.Equal(t, 2, code)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, tt.want)
+		})
+	}
+}
+
+func TestHelpExplainsEverything(t *testing.T) {
+	code, _, stderr := runCommand(t, nil, "-h")
+	assert.Equal(t, 0, code)
+	for _, want := range []string{"-demo", "CHATWOOT_URL", "CHATWOOT_API_TOKEN", "-account", "-contact", "-o", "ps"} {
+		assert.Contains(t, stderr, want)
+	}
+}
+
+func TestAPIErrors_SayWhatToCheckAndNeverShowTheToken(t *testing.T) {
+	srv := chatwoottest.NewServer(t)
+	env := map[string]string{"CHATWOOT_URL": srv.URL, "CHATWOOT_API_TOKEN": "wrong-token-value"}
+	code, stdout, stderr := runCommand(t, env, "-account", "3", "-contact", "4821")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "401 Unauthorized: Invalid Access Token")
+	assert.Contains(t, stderr, "check the API token")
+	assert.NotContains(t, stderr, "wrong-token-value")
+
+	env["CHATWOOT_API_TOKEN"] = srv.Token
+	code, _, stderr = runCommand(t, env, "-account", "3", "-contact", "999")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "404 Not Found")
+	assert.Contains(t, stderr, "check the account id and the contact id")
+	assert.NotContains(t, stderr, srv.Token)
+
+	code, stdout, stderr = runCommand(t, env, "-account", "3", "-contact", "4823")
+	assert.Equal(t, 0, code, stderr)
+	assert.Equal(t, 3, strings.Count(stdout, "\n"), "header, one conversation, summary")
+}
