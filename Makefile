@@ -50,4 +50,4 @@ bench:
 
 ## fuzz: fuzz the decoder for FUZZ_TIME (seeds run in every `go test`)
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzDecodeConversations -fuzztime $(FUZZ_TIME) ./chatwoot/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeConversations -fuzztime $(FUZZ_TIME) -fuzzminimizetime 5s ./chatwoot/

@@ -1,6 +1,7 @@
 package chatwoot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,8 +32,12 @@ type Client struct {
 	maxRetries  int
 	maxBody     int64
 	logger      *slog.Logger
-	token       secret // kept to scrub server text; formats as [REDACTED]
+	// token is kept to scrub server text. It is behind a pointer because fmt
+	// prints unexported fields raw, without their Format method, but prints
+	// nested pointers as addresses: even %+v of *c cannot show it.
+	token       *secret
 	retryPolicy retryPolicy
+	sleep       func(context.Context, time.Duration) error // tests record waits instead
 }
 
 // NewClient returns a Client for the Chatwoot server at baseURL, the address
@@ -69,10 +74,11 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		maxRetries:  s.maxRetries,
 		maxBody:     s.maxBodyBytes,
 		logger:      s.logger,
-		token:       s.token,
+		token:       &s.token,
 		retryPolicy: defaultRetryPolicy,
+		sleep:       sleep,
 	}
-	c.httpClient = c.wrapHTTPClient(s.httpClient, s.token, ua)
+	c.httpClient = c.wrapHTTPClient(s.httpClient, c.token, ua)
 	return c, nil
 }
 
@@ -119,7 +125,7 @@ func isLoopback(host string) bool {
 // wrapHTTPClient returns a copy of hc (or a new default client) whose
 // transport adds the headers and whose redirect check keeps the token home.
 // The caller's client is never modified.
-func (c *Client) wrapHTTPClient(hc *http.Client, token secret, userAgent string) *http.Client {
+func (c *Client) wrapHTTPClient(hc *http.Client, token *secret, userAgent string) *http.Client {
 	var wrapped http.Client
 	if hc != nil {
 		wrapped = *hc
@@ -166,7 +172,7 @@ func newDefaultTransport() http.RoundTripper {
 type authTransport struct {
 	base      http.RoundTripper
 	origin    *url.URL
-	token     secret
+	token     *secret
 	userAgent string
 }
 
@@ -176,7 +182,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	out.Header.Set("User-Agent", t.userAgent)
 	out.Header.Del(tokenHeader)
 	if sameOrigin(t.origin, req.URL) {
-		out.Header.Set(tokenHeader, string(t.token))
+		out.Header.Set(tokenHeader, string(*t.token))
 	}
 	return t.base.RoundTrip(out)
 }

@@ -44,6 +44,9 @@ func decodeConversations(body io.Reader, contentType string, limit int64, token 
 			recorders.Put(rec)
 		}
 	}()
+	// Messages quote the body (an HTML title, an error text): quote it
+	// without the token, in case the server or a proxy echoes it.
+	scrubbed := func() []byte { return []byte(token.scrub(string(rec.Bytes()))) }
 	fail := func(offset int64, field string, err error) *DecodeError {
 		return &DecodeError{ContentType: contentType, Field: field, Offset: offset, Err: err,
 			Excerpt: token.scrub(excerpt(rec.Bytes(), offset, maxExcerpt))}
@@ -52,12 +55,12 @@ func decodeConversations(body io.Reader, contentType string, limit int64, token 
 	src := &limitedRecorder{r: body, remaining: limit + 1, limit: limit, rec: rec}
 	if !isJSON(contentType) {
 		_, _ = io.CopyN(io.Discard, src, 512) // enough to quote
-		return nil, fail(0, "", notJSONError(contentType, rec.Bytes()))
+		return nil, fail(0, "", notJSONError(contentType, scrubbed()))
 	}
 	dec := json.NewDecoder(src)
 	var out listBody
 	if err := dec.Decode(&out); err != nil {
-		return nil, describe(err, dec.InputOffset(), rec.Bytes(), fail)
+		return nil, describe(err, dec.InputOffset(), scrubbed(), fail)
 	}
 	// What follows the object must be white space: anything else means the
 	// body is not what Chatwoot sends (two objects, a proxy's appended page).
@@ -65,7 +68,7 @@ func decodeConversations(body io.Reader, contentType string, limit int64, token 
 		if err == nil {
 			err = fmt.Errorf("unexpected %v after the JSON object", tok)
 		}
-		return nil, describe(err, dec.InputOffset(), rec.Bytes(), fail)
+		return nil, describe(err, dec.InputOffset(), scrubbed(), fail)
 	}
 	if len(out.Payload) == 0 {
 		// Tell {"payload":[]} and {"payload":null} (no conversations) from
@@ -75,7 +78,7 @@ func decodeConversations(body io.Reader, contentType string, limit int64, token 
 			return nil, fail(0, "", errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
 		}
 		if _, ok := top["payload"]; !ok {
-			msg := errorMessage("application/json", rec.Bytes())
+			msg := errorMessage("application/json", scrubbed())
 			if msg == "" {
 				msg = "no payload key"
 			}
@@ -86,7 +89,8 @@ func decodeConversations(body io.Reader, contentType string, limit int64, token 
 	return out.Payload, nil
 }
 
-// describe turns a decoding error into a DecodeError that says what happened.
+// describe turns a decoding error into a DecodeError that says what
+// happened; body is the (scrubbed) body read so far.
 func describe(err error, offset int64, body []byte, fail func(int64, string, error) *DecodeError) *DecodeError {
 	read := len(body)
 	var syntax *json.SyntaxError

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -79,10 +80,7 @@ func (p retryPolicy) retryAfter(h http.Header) (time.Duration, bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		if secs > int64(p.maxWait/time.Second)+1 {
-			return p.maxWait + time.Second, true // too long; do not let the multiplication overflow
-		}
-		return time.Duration(secs) * time.Second, true
+		return time.Duration(min(secs, math.MaxInt64/int64(time.Second))) * time.Second, true
 	}
 	if at, err := http.ParseTime(v); err == nil {
 		return max(at.Sub(p.now()), 0), true
@@ -151,7 +149,7 @@ func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, e
 			return nil, failure
 		}
 		c.logAttempt(ctx, req, status, attempt, time.Since(start), failure, wait)
-		if err := sleep(ctx, wait); err != nil {
+		if err := c.sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("chatwoot: %s %s: gave up waiting %v to retry: %w (last attempt: %w)", req.Method, redactURL(req.URL), wait.Round(time.Millisecond), err, failure)
 		}
 	}
