@@ -26,12 +26,12 @@ const tokenHeader = "Api-Access-Token"
 // Client reads a Chatwoot server's API. It is safe for concurrent use by
 // many goroutines, and cheap to share: create one per server and token.
 type Client struct {
-	server      string   // base URL ending in "/", as gen's request builders want it
-	origin      *url.URL // scheme and host the token may be sent to
-	httpClient  *http.Client
-	maxRetries  int
-	maxBody     int64
-	logger      *slog.Logger
+	server     string   // base URL ending in "/", as gen's request builders want it
+	origin     *url.URL // scheme and host the token may be sent to
+	httpClient *http.Client
+	maxRetries int
+	maxBody    int64
+	logger     *slog.Logger
 	// token is kept to scrub server text. It is behind a pointer because fmt
 	// prints unexported fields raw, without their Format method, but prints
 	// nested pointers as addresses: even %+v of *c cannot show it.
@@ -153,16 +153,23 @@ func (c *Client) wrapHTTPClient(hc *http.Client, token *secret, userAgent string
 	return &wrapped
 }
 
-// newDefaultTransport is net/http's default transport with more idle
-// connections per host: the default keeps 2, so a program calling from many
-// goroutines would open a new connection (and TLS handshake) for most calls.
+// maxConnsPerHost bounds the default transport's connections to the server,
+// all of them kept for reuse. net/http keeps only 2 idle ones, so a program
+// calling from many goroutines would open a connection (and do a TLS
+// handshake) for most calls. Calls beyond 16 at once wait for a free
+// connection: Chatwoot limits each IP to 3000 requests a minute, which 16
+// connections exceed many times over. WithHTTPClient chooses otherwise.
+const maxConnsPerHost = 16
+
+// newDefaultTransport is net/http's default transport with maxConnsPerHost.
 func newDefaultTransport() http.RoundTripper {
 	t, ok := http.DefaultTransport.(*http.Transport)
 	if !ok {
 		return http.DefaultTransport // replaced by the program: respect that
 	}
 	t = t.Clone()
-	t.MaxIdleConnsPerHost = 16
+	t.MaxIdleConnsPerHost = maxConnsPerHost
+	t.MaxConnsPerHost = maxConnsPerHost // without it, racing dials open a few more
 	return t
 }
 

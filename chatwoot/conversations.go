@@ -39,7 +39,7 @@ func (c *Client) ListContactConversations(ctx context.Context, accountID, contac
 		return nil, err
 	}
 	defer drainAndClose(resp.Body)
-	convs, derr := decodeConversations(resp.Body, resp.Header.Get("Content-Type"), c.maxBody, *c.token)
+	convs, derr := decodeConversations(resp.Body, resp.Header.Get("Content-Type"), resp.ContentLength, c.maxBody, *c.token)
 	if derr != nil {
 		derr.StatusCode = resp.StatusCode
 		derr.Method, derr.URL = req.Method, redactURL(req.URL)

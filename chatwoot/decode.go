@@ -29,52 +29,63 @@ type listBody struct {
 	Payload []Conversation `json:"payload"`
 }
 
-// recorders hold a copy of each body while it is decoded, so that an error
-// can quote the bytes around where decoding failed; pooled, because most
-// calls succeed and never look at it.
-var recorders = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bodies are reused buffers for 200 bodies. Measured on a 20-conversation
+// reply, json.Decoder buffers the whole value internally anyway and
+// allocated 2.3 times what json.Unmarshal does (456 KiB against 196 KiB a
+// call) and ran about 10% slower; reading into a pooled buffer, then
+// json.Unmarshal, costs no per-call buffer at all and lets an error quote
+// the body around where decoding failed.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// decodeConversations reads a 200 body as a stream. It returns the
-// conversations, or an error describing the body, never a partial list.
-func decodeConversations(body io.Reader, contentType string, limit int64, token secret) ([]Conversation, *DecodeError) {
-	rec := recorders.Get().(*bytes.Buffer)
+// maxPooledBody is the largest buffer put back in the pool; a rare larger
+// body's buffer is left to the garbage collector.
+const maxPooledBody = 1 << 20
+
+// decodeConversations reads a 200 body, at most limit bytes, and returns
+// the conversations, or an error describing the body, never a partial list.
+// sizeHint is the Content-Length, or -1.
+func decodeConversations(body io.Reader, contentType string, sizeHint, limit int64, token secret) ([]Conversation, *DecodeError) {
+	buf := bodies.Get().(*bytes.Buffer)
+	buf.Reset()
 	defer func() {
-		if rec.Cap() <= 1<<20 { // let a rare huge body's buffer go
-			rec.Reset()
-			recorders.Put(rec)
+		if buf.Cap() <= maxPooledBody {
+			bodies.Put(buf)
 		}
 	}()
 	// Messages quote the body (an HTML title, an error text): quote it
 	// without the token, in case the server or a proxy echoes it.
-	scrubbed := func() []byte { return []byte(token.scrub(string(rec.Bytes()))) }
+	scrubbed := func() []byte { return []byte(token.scrub(buf.String())) }
 	fail := func(offset int64, field string, err error) *DecodeError {
 		return &DecodeError{ContentType: contentType, Field: field, Offset: offset, Err: err,
-			Excerpt: token.scrub(excerpt(rec.Bytes(), offset, maxExcerpt))}
+			Excerpt: token.scrub(excerpt(buf.Bytes(), offset, maxExcerpt))}
 	}
 
-	src := &limitedRecorder{r: body, remaining: limit + 1, limit: limit, rec: rec}
 	if !isJSON(contentType) {
-		_, _ = io.CopyN(io.Discard, src, 512) // enough to quote
+		_, _ = buf.ReadFrom(io.LimitReader(body, 512)) // enough to quote
 		return nil, fail(0, "", notJSONError(contentType, scrubbed()))
 	}
-	dec := json.NewDecoder(src)
-	var out listBody
-	if err := dec.Decode(&out); err != nil {
-		return nil, describe(err, dec.InputOffset(), scrubbed(), fail)
+	if sizeHint > 0 && sizeHint <= limit {
+		buf.Grow(int(sizeHint))
 	}
-	// What follows the object must be white space: anything else means the
-	// body is not what Chatwoot sends (two objects, a proxy's appended page).
-	if tok, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if err == nil {
-			err = fmt.Errorf("unexpected %v after the JSON object", tok)
-		}
-		return nil, describe(err, dec.InputOffset(), scrubbed(), fail)
+	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
+	switch {
+	case n > limit:
+		return nil, fail(limit, "", &tooLargeError{limit: limit})
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, fail(n, "", fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut", n, sizeHint))
+	case err != nil:
+		return nil, fail(n, "", fmt.Errorf("reading the body failed after %d bytes: %w", n, err))
+	}
+
+	var out listBody
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		return nil, describe(err, scrubbed(), fail)
 	}
 	if len(out.Payload) == 0 {
 		// Tell {"payload":[]} and {"payload":null} (no conversations) from
 		// a JSON body without payload, such as an error sent with status 200.
 		var top map[string]json.RawMessage
-		if err := json.Unmarshal(rec.Bytes(), &top); err != nil || top == nil {
+		if err := json.Unmarshal(buf.Bytes(), &top); err != nil || top == nil {
 			return nil, fail(0, "", errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
 		}
 		if _, ok := top["payload"]; !ok {
@@ -89,52 +100,24 @@ func decodeConversations(body io.Reader, contentType string, limit int64, token 
 	return out.Payload, nil
 }
 
-// describe turns a decoding error into a DecodeError that says what
-// happened; body is the (scrubbed) body read so far.
-func describe(err error, offset int64, body []byte, fail func(int64, string, error) *DecodeError) *DecodeError {
-	read := len(body)
+// describe turns a json.Unmarshal error into a DecodeError that says what
+// happened; body is the (scrubbed) body.
+func describe(err error, body []byte, fail func(int64, string, error) *DecodeError) *DecodeError {
 	var syntax *json.SyntaxError
 	var mismatch *json.UnmarshalTypeError
-	var tooLarge *tooLargeError
 	switch {
-	case errors.As(err, &tooLarge):
-		return fail(offset, "", err)
-	case errors.Is(err, io.EOF) && read == 0:
+	case len(bytes.TrimSpace(body)) == 0:
 		return fail(0, "", errors.New("the body is empty: expected JSON"))
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fail(int64(read), "", fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the connection was cut or the reply truncated", read))
 	case errors.As(err, &mismatch):
 		return fail(mismatch.Offset, mismatch.Field, fmt.Errorf("a JSON %s where this client expects %s (a server newer or older than this library supports?): %w", mismatch.Value, mismatch.Type, err))
 	case errors.As(err, &syntax) && isHTML("", body):
 		return fail(0, "", notJSONError("", body))
+	case errors.As(err, &syntax) && syntax.Offset >= int64(len(body)):
+		return fail(syntax.Offset, "", fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(body)))
 	case errors.As(err, &syntax):
 		return fail(syntax.Offset, "", fmt.Errorf("the body is not valid JSON: %w", err))
 	}
-	return fail(offset, "", fmt.Errorf("reading the body failed after %d bytes: %w", read, err))
-}
-
-// limitedRecorder reads at most limit bytes from r, copying them to rec.
-type limitedRecorder struct {
-	r         io.Reader
-	remaining int64 // limit+1 at the start: reading the extra byte proves the body too large
-	limit     int64
-	rec       *bytes.Buffer
-}
-
-func (l *limitedRecorder) Read(p []byte) (int, error) {
-	if l.remaining <= 0 {
-		return 0, &tooLargeError{limit: l.limit}
-	}
-	if int64(len(p)) > l.remaining {
-		p = p[:l.remaining]
-	}
-	n, err := l.r.Read(p)
-	l.remaining -= int64(n)
-	l.rec.Write(p[:n])
-	if l.remaining <= 0 {
-		return n, &tooLargeError{limit: l.limit}
-	}
-	return n, err
+	return fail(0, "", err)
 }
 
 type tooLargeError struct{ limit int64 }

@@ -35,7 +35,7 @@ func FuzzDecodeConversations(f *testing.F) {
 
 	const token = secret("fuzz-token-123")
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
-		convs, derr := decodeConversations(bytes.NewReader(body), contentType, 1<<20, token)
+		convs, derr := decodeConversations(bytes.NewReader(body), contentType, -1, 1<<20, token)
 		if derr != nil {
 			assert.Nil(t, convs, "never a partial list")
 			assert.NotEmpty(t, derr.Error())
@@ -51,7 +51,7 @@ func FuzzDecodeConversations(f *testing.F) {
 			return // a time that decodes but that encoding/json will not encode (year > 9999 in UTC)
 		}
 		require.NoError(t, err)
-		again, derr := decodeConversations(bytes.NewReader(out), "application/json", 1<<24, token)
+		again, derr := decodeConversations(bytes.NewReader(out), "application/json", int64(len(out)), 1<<24, token)
 		require.Nil(t, derr)
 		assert.Len(t, again, len(convs))
 	})
