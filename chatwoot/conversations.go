@@ -51,7 +51,8 @@ func (c *Client) ListContactConversations(ctx context.Context, accountID, contac
 // readAPIError turns a reply with a status other than 200 into an *APIError,
 // reading at most maxErrorBody bytes of its body and closing it.
 func (c *Client) readAPIError(req *http.Request, resp *http.Response) *APIError {
-	body := readErrorBody(resp.Body)
+	// Scrubbed before anything is cut from it: see secret.scrub.
+	body := []byte(c.token.scrub(string(readErrorBody(resp.Body))))
 	drainAndClose(resp.Body)
 	ct := resp.Header.Get("Content-Type")
 	e := &APIError{
@@ -59,8 +60,8 @@ func (c *Client) readAPIError(req *http.Request, resp *http.Response) *APIError 
 		ContentType: ct,
 		Method:      req.Method,
 		URL:         redactURL(req.URL),
-		Message:     c.token.scrub(errorMessage(ct, body)),
-		Body:        c.token.scrub(excerpt(body, 0, maxExcerpt)),
+		Message:     errorMessage(ct, body),
+		Body:        excerpt(body, 0, maxExcerpt),
 	}
 	if wait, ok := c.retryPolicy.retryAfter(resp.Header); ok {
 		e.RetryAfter = wait

@@ -57,7 +57,7 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	scrubbed := func() []byte { return []byte(token.scrub(buf.String())) }
 	fail := func(offset int64, field string, err error) *DecodeError {
 		return &DecodeError{ContentType: contentType, Field: field, Offset: offset, Err: err,
-			Excerpt: token.scrub(excerpt(buf.Bytes(), offset, maxExcerpt))}
+			Excerpt: token.excerpt(buf.Bytes(), offset, maxExcerpt)}
 	}
 
 	if !isJSON(contentType) {
@@ -70,7 +70,7 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
 	switch {
 	case n > limit:
-		return nil, fail(limit, "", &tooLargeError{limit: limit})
+		return nil, fail(0, "", &tooLargeError{limit: limit}) // quote the start: it says what came back
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return nil, fail(n, "", fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut", n, sizeHint))
 	case err != nil:

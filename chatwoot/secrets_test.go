@@ -192,3 +192,36 @@ func TestClient_IsSafeForConcurrentUse(t *testing.T) {
 	}
 	assert.Len(t, srv.Requests(), 160)
 }
+
+// An excerpt that ends inside an echoed token must not show the part of it
+// that falls in the excerpt.
+func TestSecrets_NoPartOfTheTokenAtAnExcerptsEdge(t *testing.T) {
+	for _, pad := range []int{150, 155, 70, 75} {
+		body := strings.Repeat("x", pad) + testToken + strings.Repeat("y", 400)
+		srv, _ := serveBody(t, http.StatusBadGateway, "text/plain", []byte(body))
+		_, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+		require.Error(t, err)
+		var apiErr *chatwoot.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.NotContains(t, formatted(err)+apiErr.Body+apiErr.Message, testToken[:6], "pad %d", pad)
+
+		// The same on a 200 whose JSON breaks right after an echoed token.
+		broken := `{"payload":[{"id":1, "x": "` + strings.Repeat("x", pad) + testToken + `" oops`
+		srv, _ = serveBody(t, http.StatusOK, "application/json", []byte(broken))
+		_, err = newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+		require.Error(t, err)
+		assert.NotContains(t, formatted(err), testToken[:6], "pad %d", pad)
+	}
+}
+
+// A body cut short inside an echoed token shows no part of it either.
+func TestSecrets_NoPartOfTheTokenWhereABodyIsCut(t *testing.T) {
+	srv := chatwoottest.NewServer(t, chatwoottest.WithToken(testToken))
+	c, err := srv.Client(chatwoot.WithMaxRetries(0))
+	require.NoError(t, err)
+	body := `{"payload":[{"id":"` + testToken + `"}]}`
+	srv.Inject(chatwoottest.Fault{Status: 200, ContentType: "application/json", Body: body[:len(`{"payload":[{"id":"`)+10]})
+	_, err = listDemo(c)
+	require.Error(t, err)
+	assert.NotContains(t, formatted(err), testToken[:6])
+}
