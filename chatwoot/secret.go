@@ -22,14 +22,22 @@ func (secret) String() string { return redacted }
 func (secret) GoString() string { return redacted }
 
 // scrub removes the token from text that came from elsewhere (a response
-// body, a transport error), in case a server or proxy echoes it back.
-// Scrub before cutting text short: a cut through the token leaves a part of
-// it that no longer matches.
+// body, a transport error), in case a server or proxy echoes it back. Text
+// that was cut short (a capped read, a dropped connection) may end inside
+// the token, so a beginning of it found at the end is redacted too. Scrub
+// before cutting text yourself: a cut through the token leaves a part of it
+// that no longer matches.
 func (s secret) scrub(text string) string {
 	if s == "" {
 		return text
 	}
-	return strings.ReplaceAll(text, string(s), redacted)
+	text = strings.ReplaceAll(text, string(s), redacted)
+	for k := len(s) - 1; k >= 4; k-- {
+		if strings.HasSuffix(text, string(s[:k])) {
+			return text[:len(text)-k] + redacted
+		}
+	}
+	return text
 }
 
 // excerpt quotes up to n bytes of body around offset, scrubbed first, with
@@ -39,15 +47,6 @@ func (s secret) excerpt(body []byte, offset int64, n int) string {
 	if s != "" {
 		before := strings.Count(text[:min(max(int(offset), 0), len(text))], string(s))
 		offset += int64(before * (len(redacted) - len(s)))
-		text = strings.ReplaceAll(text, string(s), redacted)
-		// Data cut short (a capped read, a dropped connection) may end
-		// inside the token: redact a beginning of it found at the end.
-		for k := len(s) - 1; k >= 4; k-- {
-			if strings.HasSuffix(text, string(s[:k])) {
-				text = text[:len(text)-k] + redacted
-				break
-			}
-		}
 	}
-	return excerpt([]byte(text), offset, n)
+	return excerpt([]byte(s.scrub(text)), offset, n)
 }
