@@ -78,7 +78,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		retryPolicy: defaultRetryPolicy,
 		sleep:       sleep,
 	}
-	c.httpClient = c.wrapHTTPClient(s.httpClient, c.token, ua)
+	c.httpClient = c.wrapHTTPClient(s.httpClient, ua)
 	return c, nil
 }
 
@@ -125,7 +125,7 @@ func isLoopback(host string) bool {
 // wrapHTTPClient returns a copy of hc (or a new default client) whose
 // transport adds the headers and whose redirect check keeps the token home.
 // The caller's client is never modified.
-func (c *Client) wrapHTTPClient(hc *http.Client, token *secret, userAgent string) *http.Client {
+func (c *Client) wrapHTTPClient(hc *http.Client, userAgent string) *http.Client {
 	var wrapped http.Client
 	if hc != nil {
 		wrapped = *hc
@@ -136,7 +136,7 @@ func (c *Client) wrapHTTPClient(hc *http.Client, token *secret, userAgent string
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	wrapped.Transport = &authTransport{base: base, origin: c.origin, token: token, userAgent: userAgent}
+	wrapped.Transport = &authTransport{base: base, origin: c.origin, token: c.token, userAgent: userAgent}
 	callerCheck := wrapped.CheckRedirect
 	wrapped.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !sameOrigin(c.origin, req.URL) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,10 +105,10 @@ func TestErrors_A200ThatIsNotTheAPI(t *testing.T) {
 }
 
 func TestErrors_TypeMismatchNamesTheFieldAndQuotesTheBody(t *testing.T) {
-	body := fixture(t, "example_response.json")
-	// What the published docs promise: an integer message updated_at.
-	broken := []byte(string(body))
-	broken = []byte(replaceOnce(t, string(broken), `"updated_at": 1781691725.498213`, `"updated_at": "yesterday"`))
+	body := string(fixture(t, "example_response.json"))
+	const updatedAt = `"updated_at": 1781691725.498213`
+	require.Contains(t, body, updatedAt)
+	broken := []byte(strings.Replace(body, updatedAt, `"updated_at": "yesterday"`, 1))
 	srv, _ := serveBody(t, http.StatusOK, "application/json; charset=utf-8", broken)
 	_, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
 	var decErr *chatwoot.DecodeError
@@ -117,20 +118,4 @@ func TestErrors_TypeMismatchNamesTheFieldAndQuotesTheBody(t *testing.T) {
 	assert.Contains(t, err.Error(), "field payload.updated_at")
 	assert.Contains(t, err.Error(), "200 reply")
 	assert.Contains(t, err.Error(), `a JSON string where this client expects timestamp.UnixFloat`)
-}
-
-func replaceOnce(t *testing.T, s, old, repl string) string {
-	t.Helper()
-	i := indexOf(s, old)
-	require.GreaterOrEqual(t, i, 0, "fixture lacks %q", old)
-	return s[:i] + repl + s[i+len(old):]
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
