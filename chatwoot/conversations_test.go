@@ -70,8 +70,8 @@ func TestListContactConversations_SharedExample(t *testing.T) {
 	assert.True(t, open.WaitingSince.IsSet())
 	assert.Equal(t, int64(2), open.UnreadCount)
 	assert.Nil(t, open.SnoozedUntil)
-	assert.Equal(t, "A-10023", open.CustomAttributes["order_id"])
-	assert.Equal(t, "de", open.AdditionalAttributes["browser_language"])
+	assert.Equal(t, "A-10023", text(t, open.CustomAttributes.Get("order_id")))
+	assert.Equal(t, "de", text(t, open.AdditionalAttributes.Get("browser_language")))
 
 	assert.Equal(t, chatwoot.Channel("Channel::WebWidget"), open.Meta.Channel)
 	assert.Equal(t, "Jane Doe", open.Meta.Sender.Name)
@@ -236,7 +236,7 @@ func TestListContactConversations_EveryAttachmentType(t *testing.T) {
 	assert.Nil(t, byType["fallback"].DataURL)
 	contactCard := byType["contact"]
 	require.NotNil(t, contactCard.Meta)
-	assert.Equal(t, "Max", (*contactCard.Meta)["first_name"])
+	assert.Equal(t, "Max", text(t, contactCard.Meta.Get("first_name")))
 	require.NotNil(t, byType["embed"].DataURL)
 	assert.Contains(t, *byType["embed"].DataURL, "youtube.com/embed")
 }
@@ -258,8 +258,11 @@ func TestListContactConversations_EnterpriseSLA(t *testing.T) {
 	}
 	assert.Equal(t, []string{"frt", "nrt", "rt"}, kinds)
 	assert.Equal(t, utc("2026-06-17T09:53:20.000001Z"), c.UpdatedAt.Time())
-	assert.Equal(t, 49.9, c.CustomAttributes["refund_amount"])
-	assert.Equal(t, true, c.CustomAttributes["escalated"])
+	amount, ok := c.CustomAttributes.Get("refund_amount").Float64()
+	assert.True(t, ok)
+	assert.InDelta(t, 49.9, amount, 0)
+	escalated, ok := c.CustomAttributes.Get("escalated").Bool()
+	assert.True(t, ok && escalated)
 
 	agent, err := chatwoot.AssigneeOf(&c)
 	require.NoError(t, err)
@@ -270,7 +273,7 @@ func TestListContactConversations_EnterpriseSLA(t *testing.T) {
 	require.NotNil(t, a.CustomRoleID)
 	assert.Equal(t, int64(4), *a.CustomRoleID)
 	require.NotNil(t, a.CustomAttributes)
-	assert.Equal(t, "early", (*a.CustomAttributes)["shift"])
+	assert.Equal(t, "early", text(t, a.CustomAttributes.Get("shift")))
 	require.NotNil(t, c.Meta.Team)
 	assert.Nil(t, c.Meta.Team.AllowAutoAssign)
 
@@ -292,13 +295,15 @@ func TestListContactConversations_VoiceCallsTemplatesAndLegacyMessages(t *testin
 	voice := convs[1].Messages[0]
 	assert.Equal(t, "voice_call", string(voice.ContentType))
 	require.NotNil(t, voice.Call)
-	require.NotNil(t, voice.Call.DurationSeconds)
-	assert.Equal(t, int64(184), *voice.Call.DurationSeconds)
-	require.NotNil(t, voice.Call.StartedAt)
-	assert.Equal(t, time.Unix(1781695000, 0).UTC(), voice.Call.StartedAt.Time())
-	require.NotNil(t, voice.Call.EndedAt)
-	assert.Equal(t, "2026-06-17T11:19:44Z", *voice.Call.EndedAt)
-	assert.Nil(t, voice.Call.RecordingURL)
+	call, ok := voice.Call.Get()
+	require.True(t, ok, "the call fits Call: %v", voice.Call.Err)
+	require.NotNil(t, call.DurationSeconds)
+	assert.Equal(t, int64(184), *call.DurationSeconds)
+	require.NotNil(t, call.StartedAt)
+	assert.Equal(t, time.Unix(1781695000, 0).UTC(), call.StartedAt.Time())
+	require.NotNil(t, call.EndedAt, "ended_at is integer epoch seconds (SERVER.md §2.7)")
+	assert.Equal(t, time.Unix(1781695184, 0).UTC(), call.EndedAt.Time())
+	assert.Nil(t, call.RecordingURL)
 
 	legacy := convs[2]
 	assert.Nil(t, legacy.Messages[0].Status, "legacy rows have a null status")

@@ -8,9 +8,12 @@ import (
 	"io"
 	"mime"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 )
 
 const (
@@ -24,100 +27,181 @@ const (
 	maxExcerpt = 160
 )
 
-// listBody is the 200 body: {"payload": [...]}.
-type listBody struct {
-	Payload []Conversation `json:"payload"`
+// maxConversations bounds the items of a reply. Chatwoot sends at most 20
+// (variants in forks send 25 or 50); a reply with more is not this
+// endpoint's. Items are counted before any is decoded, so a body of millions
+// of tiny items ({},{},…) costs its bytes and nothing more.
+const maxConversations = 1000
+
+// maxReserve is the most memory reserved for a body ahead of the bytes
+// received. A Content-Length up to it (a large Chatwoot reply is about
+// 100 KiB) is trusted for the size of the buffer, so an honest reply is read
+// into one allocation of its exact size, which the conversations then keep
+// (each one's RawJSON is a part of it) without a copy. A larger or absent
+// Content-Length grows the buffer as bytes arrive, so a server that
+// announces 16 MiB and stalls costs 256 KiB, not 16 MiB.
+const maxReserve = 256 << 10
+
+// readBody reads r to its end, at most limit bytes: more is a
+// *tooLargeError (with the first bytes read). sizeHint is the
+// Content-Length, or -1.
+func readBody(r io.Reader, sizeHint, limit int64) ([]byte, error) {
+	size := int64(4 << 10)
+	if sizeHint > 0 {
+		size = min(sizeHint, maxReserve)
+	}
+	buf := make([]byte, 0, min(size, limit+1))
+	for {
+		if len(buf) == cap(buf) {
+			// Full: the body may be over. Probe for one more byte before
+			// growing, so that a body of exactly sizeHint bytes costs no
+			// second allocation.
+			var probe [1]byte
+			n, err := io.ReadFull(r, probe[:])
+			if n == 0 {
+				return buf, ignoreEOF(err)
+			}
+			if int64(len(buf)) >= limit {
+				return buf, &tooLargeError{limit: limit}
+			}
+			buf = append(buf, probe[0])
+			buf = slices.Grow(buf, int(min(int64(cap(buf)), limit-int64(len(buf))+1)))
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			return buf, ignoreEOF(err)
+		}
+	}
 }
 
-// bodies are reused buffers for 200 bodies. Measured on a 20-conversation
-// reply, json.Decoder buffers the whole value internally anyway and
-// allocated 2.3 times what json.Unmarshal does (456 KiB against 196 KiB a
-// call) and ran about 10% slower; reading into a pooled buffer, then
-// json.Unmarshal, costs no per-call buffer at all and lets an error quote
-// the body around where decoding failed.
-var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxPooledBody is the largest buffer put back in the pool; a rare larger
-// body's buffer is left to the garbage collector.
-const maxPooledBody = 1 << 20
+func ignoreEOF(err error) error {
+	if err == io.EOF {
+		return nil
+	}
+	return err
+}
 
 // decodeConversations reads a 200 body, at most limit bytes, and returns
 // the conversations, or an error describing the body, never a partial list.
-// sizeHint is the Content-Length, or -1.
+// sizeHint is the Content-Length, or -1, used only to explain a cut body.
 func decodeConversations(body io.Reader, contentType string, sizeHint, limit int64, token secret) ([]Conversation, *DecodeError) {
-	buf := bodies.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= maxPooledBody {
-			bodies.Put(buf)
-		}
-	}()
-	// Messages quote the body (an HTML title, an error text): quote it
-	// without the token, in case the server or a proxy echoes it.
-	scrubbed := func() []byte { return []byte(token.scrub(buf.String())) }
-	fail := func(offset int64, field string, err error) *DecodeError {
+	fail := func(data []byte, offset int64, field string, err error) *DecodeError {
 		return &DecodeError{ContentType: contentType, Field: field, Offset: offset, Err: err,
-			Excerpt: token.excerpt(buf.Bytes(), offset, maxExcerpt)}
+			Excerpt: token.excerpt(data, offset, maxExcerpt)}
 	}
-
 	if !isJSON(contentType) {
-		_, _ = buf.ReadFrom(io.LimitReader(body, 512)) // enough to quote
-		return nil, fail(0, "", notJSONError(contentType, scrubbed()))
+		start, _ := io.ReadAll(io.LimitReader(body, 512)) // enough to quote
+		// Messages quote the body (an HTML title): without the token.
+		return nil, fail(start, 0, "", notJSONError(contentType, []byte(token.scrub(string(start)))))
 	}
-	if sizeHint > 0 && sizeHint <= limit {
-		buf.Grow(int(sizeHint))
-	}
-	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
+	data, err := readBody(body, sizeHint, limit)
+	n := int64(len(data))
+	var tooLarge *tooLargeError
 	switch {
-	case n > limit:
-		return nil, fail(0, "", &tooLargeError{limit: limit}) // quote the start: it says what came back
+	case errors.As(err, &tooLarge):
+		return nil, fail(data, 0, "", err) // quote the start: it says what came back
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return nil, fail(n, "", fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut", n, sizeHint))
+		return nil, fail(data, n, "", fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut", n, sizeHint))
 	case err != nil:
-		return nil, fail(n, "", fmt.Errorf("reading the body failed after %d bytes: %w", n, err))
+		return nil, fail(data, n, "", fmt.Errorf("reading the body failed after %d bytes: %w", n, err))
 	}
-
-	var out listBody
-	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
-		return nil, describe(err, scrubbed(), fail)
+	items, derr := splitPayload(data, token, fail)
+	if derr != nil {
+		return nil, derr
 	}
-	if len(out.Payload) == 0 {
-		// Tell {"payload":[]} and {"payload":null} (no conversations) from
-		// a JSON body without payload, such as an error sent with status 200.
-		var top map[string]json.RawMessage
-		if err := json.Unmarshal(buf.Bytes(), &top); err != nil || top == nil {
-			return nil, fail(0, "", errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
+	convs := make([]Conversation, len(items))
+	for k, span := range items {
+		item := data[span.start:span.end]
+		if path, off, err := convs[k].decode(item); err != nil {
+			return nil, fail(data, int64(span.start)+off, "payload["+strconv.Itoa(k)+"]"+path, err)
 		}
-		if _, ok := top["payload"]; !ok {
-			msg := errorMessage("application/json", scrubbed())
-			if msg == "" {
-				msg = "no payload key"
-			}
-			return nil, fail(0, "", fmt.Errorf(`expected {"payload": [...]}, got %s: check that the base URL is the Chatwoot server's address`, msg))
-		}
-		return []Conversation{}, nil
 	}
-	return out.Payload, nil
+	return convs, nil
 }
 
-// describe turns a json.Unmarshal error into a DecodeError that says what
-// happened; body is the (scrubbed) body.
-func describe(err error, body []byte, fail func(int64, string, error) *DecodeError) *DecodeError {
-	var syntax *json.SyntaxError
-	var mismatch *json.UnmarshalTypeError
-	switch {
-	case len(bytes.TrimSpace(body)) == 0:
-		return fail(0, "", errors.New("the body is empty: expected JSON"))
-	case errors.As(err, &mismatch):
-		return fail(mismatch.Offset, mismatch.Field, fmt.Errorf("a JSON %s where this client expects %s (a server newer or older than this library supports?): %w", mismatch.Value, mismatch.Type, err))
-	case errors.As(err, &syntax) && isHTML("", body):
-		return fail(0, "", notJSONError("", body))
-	case errors.As(err, &syntax) && syntax.Offset >= int64(len(body)):
-		return fail(syntax.Offset, "", fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(body)))
-	case errors.As(err, &syntax):
-		return fail(syntax.Offset, "", fmt.Errorf("the body is not valid JSON: %w", err))
+// span is where a value starts and ends in a body.
+type span struct{ start, end int }
+
+// splitPayload checks that data is {"payload": [...]} and returns where
+// each item of payload is; none for an empty or null payload.
+func splitPayload(data []byte, token secret, fail func([]byte, int64, string, error) *DecodeError) ([]span, *DecodeError) {
+	scrubbed := func() []byte { return []byte(token.scrub(string(data))) }
+	i := skipSpace(data, 0)
+	if i == len(data) {
+		return nil, fail(data, 0, "", errors.New("the body is empty: expected JSON"))
 	}
-	return fail(0, "", err)
+	if data[i] != '{' {
+		return nil, describe(json.Unmarshal(data, new(json.RawMessage)), data, scrubbed, fail,
+			errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
+	}
+	payload := span{-1, -1}
+	var otherErr error
+	end, err := members(data, i, func(key string, start, end int) bool {
+		if key == "payload" {
+			payload = span{start, end} // a repeated key: the last wins, as in encoding/json
+		} else if !json.Valid(data[start:end]) {
+			otherErr = fmt.Errorf("the value of key %q is not valid JSON", key)
+			return false
+		}
+		return true
+	})
+	if err == nil && otherErr == nil && skipSpace(data, end) != len(data) {
+		err = fmt.Errorf("unexpected data after the JSON object, at byte %d", skipSpace(data, end))
+	}
+	if err != nil || otherErr != nil {
+		return nil, describe(json.Unmarshal(data, new(json.RawMessage)), data, scrubbed, fail, errors.Join(err, otherErr))
+	}
+	if payload.start < 0 {
+		msg := errorMessage("application/json", scrubbed())
+		if msg == "" {
+			msg = "no payload key"
+		}
+		return nil, fail(data, 0, "", fmt.Errorf(`expected {"payload": [...]}, got %s: check that the base URL is the Chatwoot server's address`, msg))
+	}
+	value := data[payload.start:payload.end]
+	if string(value) == "null" {
+		return nil, nil
+	}
+	if value[0] != '[' {
+		return nil, fail(data, int64(payload.start), "payload", fmt.Errorf("payload is a JSON %s, not the array of conversations", jsonvalue.Value(value).Kind()))
+	}
+	var items []span
+	var tooMany error
+	_, err = elements(data, payload.start, func(n, start, end int) bool {
+		if n == maxConversations {
+			tooMany = fmt.Errorf("the reply has more than %d conversations; Chatwoot sends at most 20: this is not the reply of a Chatwoot server", maxConversations)
+			return false
+		}
+		items = append(items, span{start, end})
+		return true
+	})
+	if tooMany != nil {
+		return nil, fail(data, int64(payload.start), "payload", tooMany)
+	}
+	if err != nil {
+		return nil, describe(json.Unmarshal(data, new(json.RawMessage)), data, scrubbed, fail, err)
+	}
+	return items, nil
+}
+
+// describe explains a body that is not the JSON of a reply. err is what
+// encoding/json said of the whole body (nil if it found it valid), and
+// fallback what the caller found wrong when encoding/json found nothing.
+// Texts that quote the body use scrubbed().
+func describe(err error, data []byte, scrubbed func() []byte, fail func([]byte, int64, string, error) *DecodeError, fallback error) *DecodeError {
+	var syntax *json.SyntaxError
+	switch {
+	case isHTML("", data):
+		return fail(data, 0, "", notJSONError("", scrubbed()))
+	case errors.As(err, &syntax) && syntax.Offset >= int64(len(data)):
+		return fail(data, syntax.Offset, "", fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data)))
+	case errors.As(err, &syntax):
+		return fail(data, syntax.Offset, "", fmt.Errorf("the body is not valid JSON: %w", err))
+	case err != nil:
+		return fail(data, 0, "", err)
+	}
+	return fail(data, 0, "", fallback)
 }
 
 type tooLargeError struct{ limit int64 }

@@ -87,7 +87,7 @@ func TestErrors_A200ThatIsNotTheAPI(t *testing.T) {
 		{"cut off", "application/json", `{"payload":[{"id":1542,"messages":[`, "ends after 35 bytes, in the middle of the JSON"},
 		{"an error with status 200", "application/json", `{"error":"Something went wrong"}`, `got Something went wrong`},
 		{"no payload", "application/json", `{"data":[]}`, "got no payload key"},
-		{"not an object", "application/json", `[1,2]`, "cannot unmarshal array"},
+		{"not an object", "application/json", `[1,2]`, "the body is not a JSON object"},
 		{"trailing data", "application/json", `{"payload":[]}{"payload":[]}`, "after top-level value"},
 		{"plain text", "text/plain", "OK", `answered text/plain, not JSON`},
 	}
@@ -113,9 +113,9 @@ func TestErrors_TypeMismatchNamesTheFieldAndQuotesTheBody(t *testing.T) {
 	_, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
 	var decErr *chatwoot.DecodeError
 	require.ErrorAs(t, err, &decErr)
-	assert.Equal(t, "payload.updated_at", decErr.Field)
+	assert.Equal(t, "payload[0].updated_at", decErr.Field, "the same path on every JSON engine")
 	assert.Contains(t, decErr.Excerpt, `"yesterday"`)
-	assert.Contains(t, err.Error(), "field payload.updated_at")
+	assert.Contains(t, err.Error(), "field payload[0].updated_at")
 	assert.Contains(t, err.Error(), "200 reply")
 	assert.Contains(t, err.Error(), `a JSON string where this client expects timestamp.UnixFloat`)
 }

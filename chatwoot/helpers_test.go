@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chatwoot/chatwoot-go/api"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 )
 
 // testToken is what the tests' servers expect; it must never show up in
@@ -96,4 +97,12 @@ func normalizeValue(t testing.TB, v any) any {
 		return x
 	}
 	return v
+}
+
+// text returns v as a string, failing the test if it is not one.
+func text(t *testing.T, v jsonvalue.Value) string {
+	t.Helper()
+	s, ok := v.Text()
+	require.True(t, ok, "%s is not a JSON string", v)
+	return s
 }

@@ -7,8 +7,6 @@ import "github.com/go-chatwoot/chatwoot-go/gen"
 // generated; see the spec for what the server sends in each.
 
 type (
-	// Conversation is one conversation of a contact, as the server renders it.
-	Conversation = gen.Conversation
 	// ConversationMeta holds the contact, channel, assignee and team of a conversation.
 	ConversationMeta = gen.ConversationMeta
 	// ConversationStatus is open, resolved, pending or snoozed.
@@ -62,7 +60,8 @@ type (
 	AppliedSLA = gen.AppliedSLA
 	// SLAEvent is a missed SLA target (enterprise).
 	SLAEvent = gen.SLAEvent
-	// FreeForm is a free-form JSON object (custom and additional attributes).
+	// FreeForm is a JSON value from a jsonb column (custom_attributes,
+	// content_attributes, …), kept exactly as sent: see jsonvalue.Value.
 	FreeForm = gen.FreeForm
 	// UnixTime is whole seconds since the epoch; 0 means "never" and Time()
 	// returns the zero time.Time for it.

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/timestamp"
 	"github.com/oapi-codegen/runtime"
 )
@@ -113,14 +114,17 @@ func (e AppliedSLASLAStatus) Valid() bool {
 
 // Defines values for AssigneeType.
 const (
-	AssigneeTypeAgentBot AssigneeType = "AgentBot"
-	AssigneeTypeUser     AssigneeType = "User"
+	AssigneeTypeAgentBot         AssigneeType = "AgentBot"
+	AssigneeTypeCaptainAssistant AssigneeType = "Captain::Assistant"
+	AssigneeTypeUser             AssigneeType = "User"
 )
 
 // Valid indicates whether the value is a known member of the AssigneeType enum.
 func (e AssigneeType) Valid() bool {
 	switch e {
 	case AssigneeTypeAgentBot:
+		return true
+	case AssigneeTypeCaptainAssistant:
 		return true
 	case AssigneeTypeUser:
 		return true
@@ -174,6 +178,54 @@ func (e AttachmentFileType) Valid() bool {
 	case AttachmentFileTypeStoryMention:
 		return true
 	case AttachmentFileTypeVideo:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CallDirection.
+const (
+	CallDirectionIncoming CallDirection = "incoming"
+	CallDirectionOutgoing CallDirection = "outgoing"
+)
+
+// Valid indicates whether the value is a known member of the CallDirection enum.
+func (e CallDirection) Valid() bool {
+	switch e {
+	case CallDirectionIncoming:
+		return true
+	case CallDirectionOutgoing:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CallStatus.
+const (
+	CallStatusCompleted  CallStatus = "completed"
+	CallStatusFailed     CallStatus = "failed"
+	CallStatusInProgress CallStatus = "in-progress"
+	CallStatusNoAnswer   CallStatus = "no-answer"
+	CallStatusRejected   CallStatus = "rejected"
+	CallStatusRinging    CallStatus = "ringing"
+)
+
+// Valid indicates whether the value is a known member of the CallStatus enum.
+func (e CallStatus) Valid() bool {
+	switch e {
+	case CallStatusCompleted:
+		return true
+	case CallStatusFailed:
+		return true
+	case CallStatusInProgress:
+		return true
+	case CallStatusNoAnswer:
+		return true
+	case CallStatusRejected:
+		return true
+	case CallStatusRinging:
 		return true
 	default:
 		return false
@@ -512,7 +564,7 @@ type Agent struct {
 	AvailableName      string                  `json:"available_name"`
 	Confirmed          bool                    `json:"confirmed"`
 
-	// CustomAttributes A free-form JSON object whose keys vary by channel and account.
+	// CustomAttributes A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	CustomAttributes *FreeForm `json:"custom_attributes,omitempty"`
 	CustomRoleID     *int64    `json:"custom_role_id,omitempty"`
 	Email            string    `json:"email"`
@@ -553,18 +605,25 @@ type AgentBotSender struct {
 // AgentBotSenderType defines model for AgentBotSender.Type.
 type AgentBotSenderType string
 
+// AnyJSON Any JSON value, kept exactly as sent.
+type AnyJSON = jsonvalue.Value
+
 // AppliedSLA The SLA applied to the conversation (enterprise, `sla` feature).
 type AppliedSLA struct {
 	// CreatedAt Whole seconds since the Unix epoch (Ruby's .to_i). Chatwoot renders an unset time as 0, never null.
 	CreatedAt                     UnixTime            `json:"created_at"`
 	ID                            int64               `json:"id"`
+	SLACompletedAt                *UnixTime           `json:"sla_completed_at,omitempty"`
 	SLADescription                *string             `json:"sla_description"`
 	SLAFirstResponseTimeThreshold *float64            `json:"sla_first_response_time_threshold"`
+	SLAFrtDueAt                   *UnixTime           `json:"sla_frt_due_at,omitempty"`
 	SLAID                         int64               `json:"sla_id"`
 	SLAName                       string              `json:"sla_name"`
 	SLANextResponseTimeThreshold  *float64            `json:"sla_next_response_time_threshold"`
+	SLANrtDueAt                   *UnixTime           `json:"sla_nrt_due_at,omitempty"`
 	SLAOnlyDuringBusinessHours    *bool               `json:"sla_only_during_business_hours"`
 	SLAResolutionTimeThreshold    *float64            `json:"sla_resolution_time_threshold"`
+	SLARtDueAt                    *UnixTime           `json:"sla_rt_due_at,omitempty"`
 	SLAStatus                     AppliedSLASLAStatus `json:"sla_status"`
 
 	// UpdatedAt Whole seconds since the Unix epoch (Ruby's .to_i). Chatwoot renders an unset time as 0, never null.
@@ -574,7 +633,7 @@ type AppliedSLA struct {
 // AppliedSLASLAStatus defines model for AppliedSLA.SLAStatus.
 type AppliedSLASLAStatus string
 
-// Assignee Who the conversation is assigned to. meta.assignee_type says which: "User" for an Agent, "AgentBot" for an AgentBot.
+// Assignee Who the conversation is assigned to. meta.assignee_type says which: "User" for an Agent, "AgentBot" for an AgentBot, "Captain::Assistant" for a CaptainAssistant (4.18+).
 type Assignee struct {
 	union json.RawMessage
 }
@@ -607,7 +666,7 @@ type Attachment struct {
 	ID        int64              `json:"id"`
 	MessageID int64              `json:"message_id"`
 
-	// Meta A free-form JSON object whose keys vary by channel and account.
+	// Meta A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	Meta *FreeForm `json:"meta,omitempty"`
 
 	// ThumbURL A thumbnail URL; "" when there is none.
@@ -623,22 +682,38 @@ type AttachmentFileType string
 
 // Call A voice call (enterprise, content_type voice_call, 4.14+). Everything but id may be null while the call is in progress.
 type Call struct {
-	AcceptedByAgentID   *int64      `json:"accepted_by_agent_id,omitempty"`
-	AcceptedByAgentName *string     `json:"accepted_by_agent_name,omitempty"`
-	ConferenceSid       *string     `json:"conference_sid,omitempty"`
-	Direction           *string     `json:"direction,omitempty"`
-	DurationSeconds     *int64      `json:"duration_seconds,omitempty"`
-	EndReason           *string     `json:"end_reason,omitempty"`
-	EndedAt             *string     `json:"ended_at,omitempty"`
-	FromNumber          *string     `json:"from_number,omitempty"`
-	ID                  int64       `json:"id"`
-	Provider            *string     `json:"provider,omitempty"`
-	ProviderCallID      *string     `json:"provider_call_id,omitempty"`
-	RecordingURL        *string     `json:"recording_url,omitempty"`
-	StartedAt           *UnixTime   `json:"started_at,omitempty"`
-	Status              *string     `json:"status,omitempty"`
-	ToNumber            *string     `json:"to_number,omitempty"`
-	Transcript          interface{} `json:"transcript,omitempty"`
+	AcceptedByAgentID   *int64         `json:"accepted_by_agent_id,omitempty"`
+	AcceptedByAgentName *string        `json:"accepted_by_agent_name,omitempty"`
+	ConferenceSid       *string        `json:"conference_sid,omitempty"`
+	Direction           *CallDirection `json:"direction,omitempty"`
+	DurationSeconds     *int64         `json:"duration_seconds,omitempty"`
+	EndReason           *string        `json:"end_reason,omitempty"`
+	EndedAt             *UnixTime      `json:"ended_at,omitempty"`
+	FromNumber          *string        `json:"from_number,omitempty"`
+	ID                  int64          `json:"id"`
+	Provider            *string        `json:"provider,omitempty"`
+	ProviderCallID      *string        `json:"provider_call_id,omitempty"`
+	RecordingURL        *string        `json:"recording_url,omitempty"`
+	StartedAt           *UnixTime      `json:"started_at,omitempty"`
+	Status              *CallStatus    `json:"status,omitempty"`
+	ToNumber            *string        `json:"to_number,omitempty"`
+
+	// Transcript Any JSON value, kept exactly as sent.
+	Transcript *AnyJSON `json:"transcript,omitempty"`
+}
+
+// CallDirection defines model for Call.Direction.
+type CallDirection string
+
+// CallStatus defines model for Call.Status.
+type CallStatus string
+
+// CaptainAssistant A Captain AI assistant assignee (enterprise, 4.18+).
+type CaptainAssistant struct {
+	Description *string `json:"description"`
+	ID          int64   `json:"id"`
+	Name        string  `json:"name"`
+	Thumbnail   string  `json:"thumbnail"`
 }
 
 // CaptainAssistantSender defines model for CaptainAssistantSender.
@@ -659,7 +734,7 @@ type Channel string
 
 // Contact The contact the conversation is with (meta.sender).
 type Contact struct {
-	// AdditionalAttributes A free-form JSON object whose keys vary by channel and account.
+	// AdditionalAttributes A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	AdditionalAttributes FreeForm                  `json:"additional_attributes"`
 	AvailabilityStatus   ContactAvailabilityStatus `json:"availability_status"`
 	Blocked              bool                      `json:"blocked"`
@@ -668,7 +743,7 @@ type Contact struct {
 	// CreatedAt Whole seconds since the Unix epoch (Ruby's .to_i). Chatwoot renders an unset time as 0, never null.
 	CreatedAt *UnixTime `json:"created_at,omitempty"`
 
-	// CustomAttributes A free-form JSON object whose keys vary by channel and account.
+	// CustomAttributes A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	CustomAttributes FreeForm `json:"custom_attributes"`
 	Email            *string  `json:"email"`
 	ID               int64    `json:"id"`
@@ -693,12 +768,12 @@ type ContactConversationsResponse struct {
 
 // ContactSender defines model for ContactSender.
 type ContactSender struct {
-	// AdditionalAttributes A free-form JSON object whose keys vary by channel and account.
+	// AdditionalAttributes A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	AdditionalAttributes FreeForm `json:"additional_attributes"`
 	Blocked              bool     `json:"blocked"`
 	CompanyID            *int64   `json:"company_id,omitempty"`
 
-	// CustomAttributes A free-form JSON object whose keys vary by channel and account.
+	// CustomAttributes A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	CustomAttributes FreeForm          `json:"custom_attributes"`
 	Email            *string           `json:"email"`
 	ID               int64             `json:"id"`
@@ -716,14 +791,12 @@ type ContactSenderType string
 type Conversation struct {
 	AccountID int64 `json:"account_id"`
 
-	// AdditionalAttributes A free-form JSON object whose keys vary by channel and account.
+	// AdditionalAttributes A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	AdditionalAttributes FreeForm `json:"additional_attributes"`
 
 	// AgentLastSeenAt Whole seconds since the Unix epoch (Ruby's .to_i). Chatwoot renders an unset time as 0, never null.
-	AgentLastSeenAt UnixTime `json:"agent_last_seen_at"`
-
-	// AppliedSLA The SLA applied to the conversation (enterprise, `sla` feature).
-	AppliedSLA *AppliedSLA `json:"applied_sla,omitempty"`
+	AgentLastSeenAt UnixTime    `json:"agent_last_seen_at"`
+	AppliedSLA      *AppliedSLA `json:"applied_sla,omitempty"`
 
 	// AssigneeLastSeenAt Whole seconds since the Unix epoch (Ruby's .to_i). Chatwoot renders an unset time as 0, never null.
 	AssigneeLastSeenAt UnixTime `json:"assignee_last_seen_at"`
@@ -735,7 +808,7 @@ type Conversation struct {
 	// CreatedAt Whole seconds since the Unix epoch (Ruby's .to_i). Chatwoot renders an unset time as 0, never null.
 	CreatedAt UnixTime `json:"created_at"`
 
-	// CustomAttributes A free-form JSON object whose keys vary by channel and account.
+	// CustomAttributes A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	CustomAttributes FreeForm `json:"custom_attributes"`
 
 	// FirstReplyCreatedAt Whole seconds since the Unix epoch (Ruby's .to_i). Chatwoot renders an unset time as 0, never null.
@@ -786,7 +859,7 @@ type ConversationStatus string
 
 // ConversationMeta defines model for ConversationMeta.
 type ConversationMeta struct {
-	// Assignee Who the conversation is assigned to. meta.assignee_type says which: "User" for an Agent, "AgentBot" for an AgentBot.
+	// Assignee Who the conversation is assigned to. meta.assignee_type says which: "User" for an Agent, "AgentBot" for an AgentBot, "Captain::Assistant" for a CaptainAssistant (4.18+).
 	Assignee *Assignee `json:"assignee,omitempty"`
 
 	// AssigneeType Which kind of assignee meta.assignee is.
@@ -807,22 +880,20 @@ type ErrorBody struct {
 	Errors *[]string `json:"errors,omitempty"`
 }
 
-// FreeForm A free-form JSON object whose keys vary by channel and account.
-type FreeForm map[string]interface{}
+// FreeForm A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
+type FreeForm = jsonvalue.Value
 
 // Message A message as Chatwoot's push_event_data renders it: every column of the messages table, plus conversation, and attachments, sender and call when there are any.
 type Message struct {
 	AccountID int64 `json:"account_id"`
 
-	// AdditionalAttributes A free-form JSON object whose keys vary by channel and account.
-	AdditionalAttributes FreeForm     `json:"additional_attributes"`
-	Attachments          []Attachment `json:"attachments,omitempty"`
+	// AdditionalAttributes A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
+	AdditionalAttributes FreeForm                 `json:"additional_attributes"`
+	Attachments          []Attachment             `json:"attachments,omitempty"`
+	Call                 *jsonvalue.Lenient[Call] `json:"call,omitempty"`
+	Content              *string                  `json:"content"`
 
-	// Call A voice call (enterprise, content_type voice_call, 4.14+). Everything but id may be null while the call is in progress.
-	Call    *Call   `json:"call,omitempty"`
-	Content *string `json:"content"`
-
-	// ContentAttributes A free-form JSON object whose keys vary by channel and account.
+	// ContentAttributes A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	ContentAttributes FreeForm            `json:"content_attributes"`
 	ContentType       MessageContentType  `json:"content_type"`
 	Conversation      MessageConversation `json:"conversation"`
@@ -833,7 +904,7 @@ type Message struct {
 	// CreatedAt Whole seconds since the Unix epoch (Ruby's .to_i). Chatwoot renders an unset time as 0, never null.
 	CreatedAt UnixTime `json:"created_at"`
 
-	// ExternalSourceIds A free-form JSON object whose keys vary by channel and account.
+	// ExternalSourceIds A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	ExternalSourceIds FreeForm `json:"external_source_ids"`
 	ID                int64    `json:"id"`
 	InboxID           int64    `json:"inbox_id"`
@@ -850,7 +921,7 @@ type Message struct {
 	SenderID   *int64             `json:"sender_id"`
 	SenderType *MessageSenderType `json:"sender_type"`
 
-	// Sentiment A free-form JSON object whose keys vary by channel and account.
+	// Sentiment A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	Sentiment FreeForm       `json:"sentiment"`
 	SourceID  *string        `json:"source_id"`
 	Status    *MessageStatus `json:"status"`
@@ -895,7 +966,7 @@ type SLAEvent struct {
 	EventType SLAEventEventType `json:"event_type"`
 	ID        int64             `json:"id"`
 
-	// Meta A free-form JSON object whose keys vary by channel and account.
+	// Meta A free-form JSON object from a jsonb column, whose keys vary by channel, account and integration. Kept exactly as sent.
 	Meta FreeForm `json:"meta"`
 
 	// UpdatedAt Whole seconds since the Unix epoch (Ruby's .to_i). Chatwoot renders an unset time as 0, never null.
@@ -910,6 +981,8 @@ type Team struct {
 	AccountID       int64   `json:"account_id"`
 	AllowAutoAssign *bool   `json:"allow_auto_assign"`
 	Description     *string `json:"description"`
+	Icon            *string `json:"icon,omitempty"`
+	IconColor       *string `json:"icon_color,omitempty"`
 	ID              int64   `json:"id"`
 
 	// IsMember Whether the caller is a member of the team.
@@ -982,6 +1055,32 @@ func (t *Assignee) FromAgentBot(v AgentBot) error {
 
 // MergeAgentBot performs a merge with any union data inside the Assignee, using the provided AgentBot
 func (t *Assignee) MergeAgentBot(v AgentBot) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCaptainAssistant returns the union data inside the Assignee as a CaptainAssistant
+func (t Assignee) AsCaptainAssistant() (CaptainAssistant, error) {
+	var body CaptainAssistant
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCaptainAssistant overwrites any union data inside the Assignee as the provided CaptainAssistant
+func (t *Assignee) FromCaptainAssistant(v CaptainAssistant) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCaptainAssistant performs a merge with any union data inside the Assignee, using the provided CaptainAssistant
+func (t *Assignee) MergeCaptainAssistant(v CaptainAssistant) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1376,8 +1475,12 @@ type ListContactConversationsResponse struct {
 	JSON200 *ContactConversationsResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorBody
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ErrorBody
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *ErrorBody
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ErrorBody
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ErrorBody
 }
@@ -1392,9 +1495,19 @@ func (r ListContactConversationsResponse) GetJSON401() *ErrorBody {
 	return r.JSON401
 }
 
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListContactConversationsResponse) GetJSON403() *ErrorBody {
+	return r.JSON403
+}
+
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r ListContactConversationsResponse) GetJSON404() *ErrorBody {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListContactConversationsResponse) GetJSON422() *ErrorBody {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -1474,12 +1587,26 @@ func ParseListContactConversationsResponse(rsp *http.Response) (*ListContactConv
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest ErrorBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ErrorBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest ErrorBody

@@ -1,0 +1,126 @@
+package chatwoot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
+	"github.com/go-chatwoot/chatwoot-go/gen"
+)
+
+// ConversationFields are the fields of a Conversation, generated from
+// api/openapi.yaml. It is embedded in Conversation, so its fields read as
+// the conversation's own: conv.ID, conv.Status, conv.Meta.Sender.Name.
+type ConversationFields = gen.Conversation
+
+// Conversation is one conversation of a contact, as the server sent it.
+//
+// Besides its fields, a Conversation keeps the JSON it was decoded from, so
+// that nothing the server sent is lost: keys this version does not know (a
+// newer server's), the difference between a null and an absent key, enum
+// values this version does not list, and numbers of any size. RawJSON
+// returns it, and json.Marshal gives it back as long as the fields are as
+// they were decoded.
+type Conversation struct {
+	ConversationFields
+	raw []byte // the server's JSON; a part of the reply's body
+}
+
+// RawJSON returns the JSON the server sent for this conversation (a copy),
+// or nil for a Conversation built in Go.
+func (c *Conversation) RawJSON() json.RawMessage { return bytes.Clone(c.raw) }
+
+// UnmarshalJSON decodes a conversation as the client does (the same checks,
+// the same error paths), keeping a copy of b as RawJSON.
+func (c *Conversation) UnmarshalJSON(b []byte) error {
+	b = bytes.Clone(bytes.TrimSpace(b))
+	if path, off, err := c.decode(b); err != nil {
+		var where string
+		if path != "" {
+			where = " at " + path[min(1, len(path)):]
+		}
+		return fmt.Errorf("chatwoot: cannot decode a conversation%s (byte %d): %w", where, off, err)
+	}
+	return nil
+}
+
+// decode fills c from item, the JSON of one conversation, which c keeps. On
+// failure it returns the path inside item of the value at fault (such as
+// ".messages[0].updated_at") and its offset.
+func (c *Conversation) decode(item []byte) (path string, offset int64, err error) {
+	*c = Conversation{}
+	if len(item) == 0 || item[0] != '{' {
+		return "", 0, fmt.Errorf("a JSON %s where a conversation (an object) belongs", jsonvalue.Value(item).Kind())
+	}
+	if err := json.Unmarshal(item, &c.ConversationFields); err != nil {
+		*c = Conversation{}
+		return explainDecode(item, err)
+	}
+	if c.ID < 1 {
+		*c = Conversation{}
+		return "", 0, errors.New("a conversation without a positive id: the object is not a conversation")
+	}
+	c.raw = item
+	return "", 0, nil
+}
+
+// explainDecode says why item did not decode, with the path and offset of
+// the value at fault, found by locate.
+func explainDecode(item []byte, err error) (string, int64, error) {
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return "", syntax.Offset, fmt.Errorf("not valid JSON: %w", err)
+	}
+	path, at := locate(reflect.TypeFor[ConversationFields](), item)
+	var mismatch *json.UnmarshalTypeError
+	if errors.As(err, &mismatch) {
+		err = fmt.Errorf("a JSON %s where this client expects %s (a server newer or older than this library supports?)", mismatch.Value, mismatch.Type)
+	}
+	return path, int64(at), err
+}
+
+// MarshalJSON returns the JSON the server sent, if the fields are still as
+// they were decoded from it. If they were changed, it encodes the fields,
+// and keeps the keys of the server's JSON that they do not describe.
+func (c Conversation) MarshalJSON() ([]byte, error) {
+	if c.raw == nil {
+		return json.Marshal(c.ConversationFields)
+	}
+	var fresh ConversationFields
+	if json.Unmarshal(c.raw, &fresh) == nil && reflect.DeepEqual(fresh, c.ConversationFields) {
+		return bytes.Clone(c.raw), nil
+	}
+	out, err := json.Marshal(c.ConversationFields)
+	if err != nil {
+		return nil, err
+	}
+	var mine, theirs map[string]json.RawMessage
+	if err := json.Unmarshal(out, &mine); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(c.raw, &theirs); err != nil {
+		return out, nil //nolint:nilerr // a raw that is not an object has no keys to keep
+	}
+	known := conversationKeys()
+	for k, v := range theirs {
+		if _, ok := known[k]; !ok {
+			mine[k] = v
+		}
+	}
+	return json.Marshal(mine)
+}
+
+// conversationKeys are the JSON keys that ConversationFields describes.
+var conversationKeys = sync.OnceValue(func() map[string]struct{} {
+	keys := map[string]struct{}{}
+	t := reflect.TypeFor[ConversationFields]()
+	for i := range t.NumField() {
+		name, _, _ := bytes.Cut([]byte(t.Field(i).Tag.Get("json")), []byte(","))
+		keys[string(name)] = struct{}{}
+	}
+	return keys
+})

@@ -1,0 +1,95 @@
+package chatwoot_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+)
+
+// decodeError serves body as a 200 and returns the *DecodeError the client
+// must return for it.
+func decodeError(t *testing.T, body []byte) *chatwoot.DecodeError {
+	t.Helper()
+	srv, _ := serveBody(t, http.StatusOK, "application/json; charset=utf-8", body)
+	convs, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+	assert.Nil(t, convs, "never a partial list")
+	var decErr *chatwoot.DecodeError
+	require.ErrorAs(t, err, &decErr)
+	return decErr
+}
+
+// Every item of payload must be a conversation: an object with a positive
+// id. Anything else fails the call and names the item.
+func TestDecode_EveryItemIsAConversation(t *testing.T) {
+	good := `{"id":7,"meta":{"sender":{"id":1}}}`
+	tests := []struct{ name, body, field, want string }{
+		{"null item", `{"payload":[null]}`, "payload[0]", "a JSON null where a conversation"},
+		{"empty object", `{"payload":[{}]}`, "payload[0]", "without a positive id"},
+		{"zero id", `{"payload":[` + good + `,{"id":0}]}`, "payload[1]", "without a positive id"},
+		{"a number", `{"payload":[` + good + `,` + good + `,42]}`, "payload[2]", "a JSON number where a conversation"},
+		{"a string", `{"payload":["x"]}`, "payload[0]", "a JSON string where a conversation"},
+		{"payload not an array", `{"payload":{"id":1}}`, "payload", "payload is a JSON object, not the array"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			decErr := decodeError(t, []byte(tt.body))
+			assert.Equal(t, tt.field, decErr.Field)
+			assert.Contains(t, decErr.Error(), tt.want)
+		})
+	}
+}
+
+// The path of a value of the wrong type is built from the bytes, with item
+// indexes, so Go 1.25, 1.26 and 1.27 (json/v2) report the same one.
+func TestDecode_FieldPathHasIndexesOnEveryEngine(t *testing.T) {
+	body := fixture(t, "example_response.json")
+	var doc struct{ Payload []map[string]any }
+	require.NoError(t, json.Unmarshal(body, &doc))
+	require.Len(t, doc.Payload, 2)
+
+	tests := []struct {
+		name  string
+		break_ func(conv map[string]any)
+		field string
+	}{
+		{"a core time", func(c map[string]any) { c["timestamp"] = "soon" }, "payload[1].timestamp"},
+		{"an id", func(c map[string]any) { c["inbox_id"] = 1.5 }, "payload[1].inbox_id"},
+		{"inside meta", func(c map[string]any) { c["meta"].(map[string]any)["sender"].(map[string]any)["id"] = "x" }, "payload[1].meta.sender.id"},
+		{"a label", func(c map[string]any) { c["labels"] = []any{"a", 2} }, "payload[1].labels[1]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NoError(t, json.Unmarshal(body, &doc))
+			tt.break_(doc.Payload[1])
+			broken, err := json.Marshal(doc)
+			require.NoError(t, err)
+			decErr := decodeError(t, bytes.Replace(broken, []byte(`"Payload"`), []byte(`"payload"`), 1))
+			assert.Equal(t, tt.field, decErr.Field)
+			assert.Contains(t, decErr.Error(), "field "+tt.field+": a JSON")
+		})
+	}
+}
+
+func TestDecode_NestedMessagePath(t *testing.T) {
+	body := string(fixture(t, "example_response.json"))
+	const msgUpdated = `"updated_at": "2026-06-17T10:22:05.702Z"`
+	require.Contains(t, body, msgUpdated)
+	broken := strings.Replace(body, msgUpdated, `"updated_at": 12`, 1)
+	decErr := decodeError(t, []byte(broken))
+	assert.Equal(t, "payload[0].messages[0].updated_at", decErr.Field)
+}
+
+// A body of many tiny items is refused before any is decoded.
+func TestDecode_AbsurdlyManyItemsAreRefused(t *testing.T) {
+	body := `{"payload":[` + strings.Repeat(`{"id":1},`, 5000) + `{"id":1}]}`
+	decErr := decodeError(t, []byte(body))
+	assert.Contains(t, decErr.Error(), "more than 1000 conversations; Chatwoot sends at most 20")
+}

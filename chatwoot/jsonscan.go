@@ -1,0 +1,273 @@
+package chatwoot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// This file finds where values start and end in a JSON body without
+// decoding them. The decoder uses it to cut the reply into one slice per
+// conversation (kept as RawJSON, decoded one at a time so that an error can
+// name the item) and, after a failure, to find the path of the value at
+// fault, such as payload[3].messages[0].updated_at. It checks only the structure it walks; encoding/json validates
+// every byte it decodes, and json.Valid the rest.
+
+// errTruncated is a body that ends inside a value.
+var errTruncated = errors.New("the JSON ends in the middle of a value")
+
+// skipSpace returns the index of the first byte at or after i that is not
+// JSON white space.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index just past the string that starts at b[i] ('"').
+func skipString(b []byte, i int) (int, error) {
+	for j := i + 1; j < len(b); {
+		k := bytes.IndexAny(b[j:], `"\`)
+		if k < 0 {
+			break
+		}
+		j += k
+		if b[j] == '"' {
+			return j + 1, nil
+		}
+		j += 2 // a backslash and the byte it escapes
+	}
+	return len(b), errTruncated
+}
+
+// skipValue returns the index just past the value that starts at b[i]
+// (white space already skipped). Containers are skipped by counting
+// brackets outside strings, without recursion, so no nesting depth can
+// exhaust the stack; whether the brackets match is left to encoding/json.
+func skipValue(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return i, errTruncated
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, err := skipString(b, j)
+				if err != nil {
+					return end, err
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		}
+		return len(b), errTruncated
+	}
+	j := i // a number or a literal: up to the next delimiter
+	for j < len(b) && !isDelimiter(b[j]) {
+		j++
+	}
+	if j == i {
+		return i, fmt.Errorf("unexpected %q at byte %d", b[i], i)
+	}
+	return j, nil
+}
+
+func isDelimiter(c byte) bool {
+	switch c {
+	case ',', ':', ']', '}', '[', '{', '"', ' ', '\t', '\r', '\n':
+		return true
+	}
+	return false
+}
+
+// readKey reads the object key that starts at b[i] and returns it unquoted,
+// with the index just past it.
+func readKey(b []byte, i int) (string, int, error) {
+	if i >= len(b) || b[i] != '"' {
+		return "", i, fmt.Errorf("expected a quoted key at byte %d", i)
+	}
+	end, err := skipString(b, i)
+	if err != nil {
+		return "", end, err
+	}
+	raw := b[i:end]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), end, nil
+	}
+	var key string
+	if err := json.Unmarshal(raw, &key); err != nil {
+		return "", end, fmt.Errorf("a bad key at byte %d: %w", i, err)
+	}
+	return key, end, nil
+}
+
+// members calls fn for each member of the object at b[i] with the key and
+// the value's start and end, stopping early when fn returns false. It
+// returns the index just past the object.
+func members(b []byte, i int, fn func(key string, start, end int) bool) (int, error) {
+	if i >= len(b) || b[i] != '{' {
+		return i, errors.New("not an object")
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		key, next, err := readKey(b, i)
+		if err != nil {
+			return next, err
+		}
+		i = skipSpace(b, next)
+		if i >= len(b) || b[i] != ':' {
+			return i, fmt.Errorf("expected ':' after key %q", key)
+		}
+		start := skipSpace(b, i+1)
+		end, err := skipValue(b, start)
+		if err != nil {
+			return end, err
+		}
+		if !fn(key, start, end) {
+			return end, nil
+		}
+		i = skipSpace(b, end)
+		switch {
+		case i < len(b) && b[i] == ',':
+			i = skipSpace(b, i+1)
+		case i < len(b) && b[i] == '}':
+			return i + 1, nil
+		default:
+			return i, errTruncated
+		}
+	}
+}
+
+// elements calls fn for each element of the array at b[i] with its index,
+// start and end, stopping early when fn returns false. It returns the
+// index just past the array.
+func elements(b []byte, i int, fn func(n, start, end int) bool) (int, error) {
+	if i >= len(b) || b[i] != '[' {
+		return i, errors.New("not an array")
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, nil
+	}
+	for n := 0; ; n++ {
+		end, err := skipValue(b, i)
+		if err != nil {
+			return end, err
+		}
+		if !fn(n, i, end) {
+			return end, nil
+		}
+		i = skipSpace(b, end)
+		switch {
+		case i < len(b) && b[i] == ',':
+			i = skipSpace(b, i+1)
+		case i < len(b) && b[i] == ']':
+			return i + 1, nil
+		default:
+			return i, errTruncated
+		}
+	}
+}
+
+// maxPathDepth bounds how deep locate descends: deeper than any real
+// Chatwoot value, shallow enough to keep a hostile path short.
+const maxPathDepth = 32
+
+// locate finds the value in b (the JSON of a Go value of type t) that fails
+// to decode, by decoding each member or element into its field's type and
+// descending into the one that fails, and returns its path (such as
+// ".messages[0].updated_at") and the offset where it starts. It runs only
+// after a failure, and works from the bytes and the Go types alone, so the
+// path is the same on every encoding/json engine (Go 1.27's json/v2 reports
+// paths in another form) and for errors that come without any position,
+// such as a time.Time's.
+func locate(t reflect.Type, b []byte) (string, int) {
+	var path strings.Builder
+	at := skipSpace(b, 0)
+	for depth := 0; depth < maxPathDepth && at < len(b); depth++ {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if reflect.PointerTo(t).Implements(unmarshalerType) {
+			break // decoded as a whole: this value is the one at fault
+		}
+		next, found := -1, false
+		switch {
+		case t.Kind() == reflect.Struct && b[at] == '{':
+			_, _ = members(b, at, func(key string, start, end int) bool {
+				f, ok := fieldByJSONName(t, key)
+				if ok && json.Unmarshal(b[start:end], reflect.New(f.Type).Interface()) != nil {
+					writeKey(&path, key)
+					t, next, found = f.Type, start, true
+					return false
+				}
+				return true
+			})
+		case t.Kind() == reflect.Slice && b[at] == '[':
+			_, _ = elements(b, at, func(n, start, end int) bool {
+				if json.Unmarshal(b[start:end], reflect.New(t.Elem()).Interface()) != nil {
+					path.WriteString("[" + strconv.Itoa(n) + "]")
+					t, next, found = t.Elem(), start, true
+					return false
+				}
+				return true
+			})
+		}
+		if !found {
+			break
+		}
+		at = next
+	}
+	return path.String(), at
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// fieldByJSONName finds the field of struct t that encoding/json decodes
+// key into.
+func fieldByJSONName(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if f.IsExported() && name != "-" && strings.EqualFold(name, key) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// writeKey appends .key, or ["key"] for a key that is not a plain name.
+func writeKey(path *strings.Builder, key string) {
+	plain := key != "" && len(key) <= 64 && strings.IndexFunc(key, func(r rune) bool {
+		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) < 0
+	if plain {
+		path.WriteString("." + key)
+		return
+	}
+	if len(key) > 64 {
+		key = key[:64] + "…"
+	}
+	path.WriteString("[" + strconv.Quote(key) + "]")
+}
