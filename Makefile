@@ -9,7 +9,10 @@ BENCHSTAT     := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d
 BENCH_COUNT   ?= 10
 FUZZ_TIME     ?= 60s
 
-.PHONY: all generate check-generated vet test lint demo bench fuzz
+BENCH_BASE    ?= 18ed16f
+GO127         ?= go1.27.3
+
+.PHONY: all generate check-generated vet test lint demo bench bench-compare fuzz
 
 all: test lint
 
@@ -53,6 +56,29 @@ bench:
 		./bin/chatwoot.test -test.run '^$$' -test.bench BenchmarkList -test.benchmem -test.count 1 | grep '^Benchmark' >> bench.out; \
 	done
 	$(GO) run $(BENCHSTAT) -col /impl bench.out
+
+## bench-compare: the client on this tree against BENCH_BASE (a commit), on the
+## same 20-conversation reply, with the local Go and with $(GO127). The two
+## binaries run in turns (BENCH_COUNT each), so machine drift hits both;
+## benchstat prints time, bytes and allocations with their ratios.
+bench-compare:
+	rm -rf bin/base && git worktree prune
+	git worktree add -q --detach bin/base $(BENCH_BASE)
+	rm -f bin/base/api/testdata/*.json
+	cp chatwoot/testdata/bench_reply.json bin/base/api/testdata/
+	set -e; for gov in local $(GO127); do \
+		GOTOOLCHAIN=$$gov $(GO) test -c -o bin/head-$$gov.test ./chatwoot/; \
+		(cd bin/base && GOTOOLCHAIN=$$gov $(GO) test -c -o ../base-$$gov.test ./chatwoot/); \
+		rm -f bin/base-$$gov.txt bin/head-$$gov.txt; \
+		for i in $$(seq $(BENCH_COUNT)); do \
+			for side in base head; do \
+				(cd chatwoot && ../bin/$$side-$$gov.test -test.run '^$$' -test.bench 'BenchmarkList/impl=client' -test.benchmem -test.count 1 | grep '^Benchmark' >> ../bin/$$side-$$gov.txt); \
+			done; \
+		done; \
+		echo "== Go: $$gov (base $(BENCH_BASE) against this tree)"; \
+		$(GO) run $(BENCHSTAT) bin/base-$$gov.txt bin/head-$$gov.txt; \
+	done
+	git worktree remove --force bin/base
 
 ## fuzz: fuzz the decoder for FUZZ_TIME (seeds run in every `go test`)
 fuzz:

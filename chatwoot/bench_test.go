@@ -4,33 +4,26 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/go-chatwoot/chatwoot-go/api"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
 	"github.com/go-chatwoot/chatwoot-go/gen"
 )
 
-// twentyConversations is a realistic reply at the server's maximum: every
-// fixture's conversations, topped up with copies of the richest one.
+// twentyConversations is a realistic reply at the server's maximum (94 KiB):
+// the conversations of the fixtures as they were at v0.1.0, topped up with
+// copies of the one with 13 attachments. It is frozen in a file, so that
+// `make bench-compare` can give the very same bytes to an older commit.
 func twentyConversations(tb testing.TB) []byte {
 	tb.Helper()
-	var all []json.RawMessage
-	for _, name := range api.FixtureNames() {
-		var body struct{ Payload []json.RawMessage }
-		require.NoError(tb, json.Unmarshal(fixture(tb, name), &body))
-		all = append(all, body.Payload...)
-	}
-	for len(all) < 20 {
-		all = append(all, all[0])
-	}
-	out, err := json.Marshal(map[string]any{"payload": all[:20]})
+	body, err := os.ReadFile("testdata/bench_reply.json")
 	require.NoError(tb, err)
-	return out
+	return body
 }
 
 // BenchmarkList compares, on one 20-conversation reply over loopback:

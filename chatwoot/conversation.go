@@ -38,6 +38,10 @@ func (c *Conversation) RawJSON() json.RawMessage { return bytes.Clone(c.raw) }
 // the same error paths), keeping a copy of b as RawJSON.
 func (c *Conversation) UnmarshalJSON(b []byte) error {
 	b = bytes.Clone(bytes.TrimSpace(b))
+	*c = Conversation{}
+	if _, err := c.presize(b, 0, &listBudget{left: maxListItems}); isRefusal(err) {
+		return fmt.Errorf("chatwoot: cannot decode a conversation: %w", err)
+	}
 	if path, off, err := c.decode(b); err != nil {
 		var where string
 		if path != "" {
@@ -48,12 +52,23 @@ func (c *Conversation) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// decode fills c from item, the JSON of one conversation, which c keeps. On
-// failure it returns the path inside item of the value at fault (such as
-// ".messages[0].updated_at") and its offset.
+// conversationSizer presizes the lists of a conversation: see presize.go.
+var conversationSizer = sync.OnceValue(func() *sizer { return sizerFor(reflect.TypeFor[ConversationFields]()) })
+
+// presize prepares c for the JSON object at b[at] and returns where it ends.
+func (c *Conversation) presize(b []byte, at int, budget *listBudget) (int, error) {
+	if at >= len(b) || b[at] != '{' {
+		return skipValue(b, at) // not an object: decode says so
+	}
+	return conversationSizer().presize(reflect.ValueOf(&c.ConversationFields).Elem(), b, at, budget)
+}
+
+// decode fills c (presized) from item, the JSON of one conversation, which
+// c keeps. On failure it returns the path inside item of the value at fault
+// (such as ".messages[0].updated_at") and its offset.
 func (c *Conversation) decode(item []byte) (path string, offset int64, err error) {
-	*c = Conversation{}
 	if len(item) == 0 || item[0] != '{' {
+		*c = Conversation{}
 		return "", 0, fmt.Errorf("a JSON %s where a conversation (an object) belongs", jsonvalue.Value(item).Kind())
 	}
 	if err := json.Unmarshal(item, &c.ConversationFields); err != nil {

@@ -106,83 +106,93 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	case err != nil:
 		return nil, fail(data, n, "", fmt.Errorf("reading the body failed after %d bytes: %w", n, err))
 	}
-	items, derr := splitPayload(data, token, fail)
-	if derr != nil {
+	payloadAt, derr := findPayload(data, token, fail)
+	switch {
+	case derr != nil:
 		return nil, derr
+	case payloadAt < 0:
+		return []Conversation{}, nil
 	}
-	convs := make([]Conversation, len(items))
+	// One walk over the payload finds each conversation and presizes it;
+	// then each is decoded on its own, so that an error names its index.
+	convs := make([]Conversation, 0, serverMaxConversations)
+	var items []span
+	budget := &listBudget{left: maxListItems}
+	_, err = elements(data, payloadAt, func(k, start int) (int, error) {
+		if k == maxConversations {
+			return start, &refusalError{fmt.Sprintf("the reply has more than %d conversations; Chatwoot sends at most %d: this is not the reply of a Chatwoot server", maxConversations, serverMaxConversations)}
+		}
+		convs = append(convs, Conversation{})
+		end, err := convs[k].presize(data, start, budget)
+		items = append(items, span{start, end})
+		return end, err
+	})
+	switch {
+	case isRefusal(err):
+		return nil, fail(data, int64(payloadAt), "payload", err)
+	case err != nil:
+		return nil, describe(json.Unmarshal(data, new(json.RawMessage)), data, func() []byte { return []byte(token.scrub(string(data))) }, fail, err)
+	}
 	for k, span := range items {
-		item := data[span.start:span.end]
-		if path, off, err := convs[k].decode(item); err != nil {
+		if path, off, err := convs[k].decode(data[span.start:span.end]); err != nil {
 			return nil, fail(data, int64(span.start)+off, "payload["+strconv.Itoa(k)+"]"+path, err)
 		}
 	}
 	return convs, nil
 }
 
+// serverMaxConversations is the most conversations Chatwoot sends.
+const serverMaxConversations = 20
+
 // span is where a value starts and ends in a body.
 type span struct{ start, end int }
 
-// splitPayload checks that data is {"payload": [...]} and returns where
-// each item of payload is; none for an empty or null payload.
-func splitPayload(data []byte, token secret, fail func([]byte, int64, string, error) *DecodeError) ([]span, *DecodeError) {
+// findPayload checks that data is a JSON object with a payload key, and
+// returns where the payload's array starts, or -1 for a null or empty one.
+func findPayload(data []byte, token secret, fail func([]byte, int64, string, error) *DecodeError) (int, *DecodeError) {
 	scrubbed := func() []byte { return []byte(token.scrub(string(data))) }
 	i := skipSpace(data, 0)
 	if i == len(data) {
-		return nil, fail(data, 0, "", errors.New("the body is empty: expected JSON"))
+		return -1, fail(data, 0, "", errors.New("the body is empty: expected JSON"))
 	}
 	if data[i] != '{' {
-		return nil, describe(json.Unmarshal(data, new(json.RawMessage)), data, scrubbed, fail,
+		return -1, describe(json.Unmarshal(data, new(json.RawMessage)), data, scrubbed, fail,
 			errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
 	}
 	payload := span{-1, -1}
-	var otherErr error
-	end, err := members(data, i, func(key string, start, end int) bool {
-		if key == "payload" {
+	end, err := members(data, i, func(key []byte, start int) (int, error) {
+		end, err := skipValue(data, start)
+		if err != nil {
+			return end, err
+		}
+		if string(key) == "payload" {
 			payload = span{start, end} // a repeated key: the last wins, as in encoding/json
 		} else if !json.Valid(data[start:end]) {
-			otherErr = fmt.Errorf("the value of key %q is not valid JSON", key)
-			return false
+			return end, fmt.Errorf("the value of key %q is not valid JSON", excerpt(key, 0, 40))
 		}
-		return true
+		return end, nil
 	})
-	if err == nil && otherErr == nil && skipSpace(data, end) != len(data) {
+	if err == nil && skipSpace(data, end) != len(data) {
 		err = fmt.Errorf("unexpected data after the JSON object, at byte %d", skipSpace(data, end))
 	}
-	if err != nil || otherErr != nil {
-		return nil, describe(json.Unmarshal(data, new(json.RawMessage)), data, scrubbed, fail, errors.Join(err, otherErr))
+	if err != nil {
+		return -1, describe(json.Unmarshal(data, new(json.RawMessage)), data, scrubbed, fail, err)
 	}
 	if payload.start < 0 {
 		msg := errorMessage("application/json", scrubbed())
 		if msg == "" {
 			msg = "no payload key"
 		}
-		return nil, fail(data, 0, "", fmt.Errorf(`expected {"payload": [...]}, got %s: check that the base URL is the Chatwoot server's address`, msg))
+		return -1, fail(data, 0, "", fmt.Errorf(`expected {"payload": [...]}, got %s: check that the base URL is the Chatwoot server's address`, msg))
 	}
 	value := data[payload.start:payload.end]
-	if string(value) == "null" {
-		return nil, nil
+	switch {
+	case string(value) == "null" || skipSpace(value, 1) == len(value)-1 && value[0] == '[':
+		return -1, nil
+	case value[0] != '[':
+		return -1, fail(data, int64(payload.start), "payload", fmt.Errorf("payload is a JSON %s, not the array of conversations", jsonvalue.Value(value).Kind()))
 	}
-	if value[0] != '[' {
-		return nil, fail(data, int64(payload.start), "payload", fmt.Errorf("payload is a JSON %s, not the array of conversations", jsonvalue.Value(value).Kind()))
-	}
-	var items []span
-	var tooMany error
-	_, err = elements(data, payload.start, func(n, start, end int) bool {
-		if n == maxConversations {
-			tooMany = fmt.Errorf("the reply has more than %d conversations; Chatwoot sends at most 20: this is not the reply of a Chatwoot server", maxConversations)
-			return false
-		}
-		items = append(items, span{start, end})
-		return true
-	})
-	if tooMany != nil {
-		return nil, fail(data, int64(payload.start), "payload", tooMany)
-	}
-	if err != nil {
-		return nil, describe(json.Unmarshal(data, new(json.RawMessage)), data, scrubbed, fail, err)
-	}
-	return items, nil
+	return payload.start, nil
 }
 
 // describe explains a body that is not the JSON of a reply. err is what

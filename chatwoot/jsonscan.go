@@ -29,18 +29,16 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// skipString returns the index just past the string that starts at b[i] ('"').
+// skipString returns the index just past the string that starts at b[i]
+// ('"'), stepping over escaped bytes.
 func skipString(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); {
-		k := bytes.IndexAny(b[j:], `"\`)
-		if k < 0 {
-			break
-		}
-		j += k
-		if b[j] == '"' {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '"':
 			return j + 1, nil
+		case '\\':
+			j++
 		}
-		j += 2 // a backslash and the byte it escapes
 	}
 	return len(b), errTruncated
 }
@@ -59,6 +57,9 @@ func skipValue(b []byte, i int) (int, error) {
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(b); j++ {
+			if !structural[b[j]] {
+				continue
+			}
 			switch b[j] {
 			case '"':
 				end, err := skipString(b, j)
@@ -68,7 +69,7 @@ func skipValue(b []byte, i int) (int, error) {
 				j = end - 1
 			case '{', '[':
 				depth++
-			case '}', ']':
+			default: // '}', ']'
 				depth--
 				if depth == 0 {
 					return j + 1, nil
@@ -87,6 +88,9 @@ func skipValue(b []byte, i int) (int, error) {
 	return j, nil
 }
 
+// structural marks the bytes that matter when skipping a container.
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
+
 func isDelimiter(c byte) bool {
 	switch c {
 	case ',', ':', ']', '}', '[', '{', '"', ' ', '\t', '\r', '\n':
@@ -95,31 +99,37 @@ func isDelimiter(c byte) bool {
 	return false
 }
 
-// readKey reads the object key that starts at b[i] and returns it unquoted,
-// with the index just past it.
-func readKey(b []byte, i int) (string, int, error) {
+// readKey reads the object key that starts at b[i] and returns its text
+// (unquoted; a copy only when it has escapes) and the index just past it.
+func readKey(b []byte, i int) ([]byte, int, error) {
 	if i >= len(b) || b[i] != '"' {
-		return "", i, fmt.Errorf("expected a quoted key at byte %d", i)
+		return nil, i, fmt.Errorf("expected a quoted key at byte %d", i)
 	}
 	end, err := skipString(b, i)
 	if err != nil {
-		return "", end, err
+		return nil, end, err
 	}
 	raw := b[i:end]
 	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw[1 : len(raw)-1]), end, nil
+		return raw[1 : len(raw)-1], end, nil
 	}
 	var key string
 	if err := json.Unmarshal(raw, &key); err != nil {
-		return "", end, fmt.Errorf("a bad key at byte %d: %w", i, err)
+		return nil, end, fmt.Errorf("a bad key at byte %d: %w", i, err)
 	}
-	return key, end, nil
+	return []byte(key), end, nil
 }
 
-// members calls fn for each member of the object at b[i] with the key and
-// the value's start and end, stopping early when fn returns false. It
-// returns the index just past the object.
-func members(b []byte, i int, fn func(key string, start, end int) bool) (int, error) {
+// errStop, returned by a callback of members or elements, stops the walk
+// without an error.
+var errStop = errors.New("stop")
+
+// members calls fn for each member of the object at b[i] with the key (a
+// slice of b, valid during the call) and where the value starts; fn returns
+// where the value ends: skipValue's answer, or that of a walk into the
+// value, so that no byte is scanned twice. members returns the index just
+// past the object.
+func members(b []byte, i int, fn func(key []byte, start int) (int, error)) (int, error) {
 	if i >= len(b) || b[i] != '{' {
 		return i, errors.New("not an object")
 	}
@@ -134,32 +144,22 @@ func members(b []byte, i int, fn func(key string, start, end int) bool) (int, er
 		}
 		i = skipSpace(b, next)
 		if i >= len(b) || b[i] != ':' {
-			return i, fmt.Errorf("expected ':' after key %q", key)
+			return i, fmt.Errorf("expected ':' after key %q", excerpt(key, 0, 40))
 		}
-		start := skipSpace(b, i+1)
-		end, err := skipValue(b, start)
+		end, err := fn(key, skipSpace(b, i+1))
 		if err != nil {
-			return end, err
+			return end, stopIsNil(err)
 		}
-		if !fn(key, start, end) {
-			return end, nil
-		}
-		i = skipSpace(b, end)
-		switch {
-		case i < len(b) && b[i] == ',':
-			i = skipSpace(b, i+1)
-		case i < len(b) && b[i] == '}':
-			return i + 1, nil
-		default:
-			return i, errTruncated
+		if i, err = nextItem(b, end, '}'); i < 0 || err != nil {
+			return -i, err
 		}
 	}
 }
 
-// elements calls fn for each element of the array at b[i] with its index,
-// start and end, stopping early when fn returns false. It returns the
-// index just past the array.
-func elements(b []byte, i int, fn func(n, start, end int) bool) (int, error) {
+// elements calls fn for each element of the array at b[i] with its index
+// and where it starts; fn returns where it ends, as for members. elements
+// returns the index just past the array.
+func elements(b []byte, i int, fn func(n, start int) (int, error)) (int, error) {
 	if i >= len(b) || b[i] != '[' {
 		return i, errors.New("not an array")
 	}
@@ -168,23 +168,40 @@ func elements(b []byte, i int, fn func(n, start, end int) bool) (int, error) {
 		return i + 1, nil
 	}
 	for n := 0; ; n++ {
-		end, err := skipValue(b, i)
+		end, err := fn(n, i)
 		if err != nil {
-			return end, err
+			return end, stopIsNil(err)
 		}
-		if !fn(n, i, end) {
-			return end, nil
-		}
-		i = skipSpace(b, end)
-		switch {
-		case i < len(b) && b[i] == ',':
-			i = skipSpace(b, i+1)
-		case i < len(b) && b[i] == ']':
-			return i + 1, nil
-		default:
-			return i, errTruncated
+		if i, err = nextItem(b, end, ']'); i < 0 || err != nil {
+			return -i, err
 		}
 	}
+}
+
+// nextItem reads what follows a member or element ending at end: a comma
+// (it returns where the next one starts) or the closing byte (it returns
+// minus the index past it).
+func nextItem(b []byte, end int, closing byte) (int, error) {
+	i := skipSpace(b, end)
+	switch {
+	case i < len(b) && b[i] == ',':
+		return skipSpace(b, i+1), nil
+	case i < len(b) && b[i] == closing:
+		return -(i + 1), nil
+	}
+	return -i, errTruncated
+}
+
+func stopIsNil(err error) error {
+	if err == errStop {
+		return nil
+	}
+	return err
+}
+
+// skipMember is the callback of members that looks at nothing.
+func skipMember(b []byte) func([]byte, int) (int, error) {
+	return func(_ []byte, start int) (int, error) { return skipValue(b, start) }
 }
 
 // maxPathDepth bounds how deep locate descends: deeper than any real
@@ -212,23 +229,25 @@ func locate(t reflect.Type, b []byte) (string, int) {
 		next, found := -1, false
 		switch {
 		case t.Kind() == reflect.Struct && b[at] == '{':
-			_, _ = members(b, at, func(key string, start, end int) bool {
-				f, ok := fieldByJSONName(t, key)
-				if ok && json.Unmarshal(b[start:end], reflect.New(f.Type).Interface()) != nil {
-					writeKey(&path, key)
+			_, _ = members(b, at, func(key []byte, start int) (int, error) {
+				end, err := skipValue(b, start)
+				f, ok := fieldByJSONName(t, string(key))
+				if err == nil && ok && json.Unmarshal(b[start:end], reflect.New(f.Type).Interface()) != nil {
+					writeKey(&path, string(key))
 					t, next, found = f.Type, start, true
-					return false
+					return end, errStop
 				}
-				return true
+				return end, err
 			})
 		case t.Kind() == reflect.Slice && b[at] == '[':
-			_, _ = elements(b, at, func(n, start, end int) bool {
-				if json.Unmarshal(b[start:end], reflect.New(t.Elem()).Interface()) != nil {
+			_, _ = elements(b, at, func(n, start int) (int, error) {
+				end, err := skipValue(b, start)
+				if err == nil && json.Unmarshal(b[start:end], reflect.New(t.Elem()).Interface()) != nil {
 					path.WriteString("[" + strconv.Itoa(n) + "]")
 					t, next, found = t.Elem(), start, true
-					return false
+					return end, errStop
 				}
-				return true
+				return end, err
 			})
 		}
 		if !found {
