@@ -13,6 +13,7 @@ import (
 	"embed"
 	"fmt"
 	"path"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -47,7 +48,18 @@ func Load() (*openapi3.T, error) {
 }
 
 // FixtureNames lists the response fixtures, sorted. Each is a complete 200
-// body, {"payload": [...]}, as a Chatwoot 4.15 server renders it.
+// body, {"payload": [...]}, written from what the server's views render:
+//
+//   - most show Chatwoot 4.15 (example_response.json is the server's own
+//     example), v4_0_2.json the oldest release the spec describes, and
+//     v4_18.json the keys and values of 4.16 to 4.18;
+//   - legacy_v3.json is a server before 4.0.2 (no updated_at, no contact
+//     blocked, no sla_policy_id): it decodes, but lacks keys the spec
+//     requires;
+//   - future_keys.json is a made-up newer server (keys and enum values no
+//     release sends yet, integers beyond 2^53): it decodes and loses nothing.
+//
+// FixtureConforms tells which of them satisfy the spec.
 func FixtureNames() []string {
 	entries, _ := fixtures.ReadDir(fixtureDir) // cannot fail: the directory is embedded
 	names := make([]string, 0, len(entries))
@@ -55,6 +67,12 @@ func FixtureNames() []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// FixtureConforms reports whether the named fixture satisfies the spec:
+// all but the servers older (legacy_*) or newer (future_*) than it describes.
+func FixtureConforms(name string) bool {
+	return !strings.HasPrefix(name, "legacy_") && !strings.HasPrefix(name, "future_")
 }
 
 // Fixture returns the bytes of the named fixture (a name from FixtureNames).

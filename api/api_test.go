@@ -75,11 +75,35 @@ func TestFixtures_SatisfyTheSpec(t *testing.T) {
 	doc := load(t)
 	names := api.FixtureNames()
 	require.Contains(t, names, "example_response.json")
+	require.Contains(t, names, "v4_18.json")
 	for _, name := range names {
 		body, err := api.Fixture(name)
 		require.NoError(t, err)
-		assert.NoError(t, validateFixture(doc, body), name)
+		if api.FixtureConforms(name) {
+			assert.NoError(t, validateFixture(doc, body), name)
+		}
 	}
+}
+
+// The fixtures of other versions do not conform, and for the reasons they
+// exist: an old server lacks exactly the keys added in 4.0.2.
+func TestFixtures_OtherVersionsDifferWhereExpected(t *testing.T) {
+	doc := load(t)
+	legacy, err := api.Fixture("legacy_v3.json")
+	require.NoError(t, err)
+	err = validateFixture(doc, legacy)
+	require.Error(t, err)
+	for _, line := range strings.Split(err.Error(), " | ") {
+		assert.Regexp(t, `property "(updated_at|blocked|sla_policy_id)" is missing`, line)
+	}
+
+	future, err := api.Fixture("future_keys.json")
+	require.NoError(t, err)
+	err = validateFixture(doc, future)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, `"/payload/0/status": value is not one of the allowed values`)
+	assert.False(t, api.FixtureConforms("future_keys.json"))
+	assert.True(t, api.FixtureConforms("v4_18.json"))
 }
 
 // The check above can fail: what the published docs describe is rejected.
@@ -113,7 +137,7 @@ func TestFixtures_CarryNoUndescribedKey(t *testing.T) {
 	doc := load(t)
 	closed := map[*openapi3.Schema]bool{}
 	for name, ref := range doc.Components.Schemas {
-		if name != "FreeForm" {
+		if name != "FreeForm" && name != "AnyJSON" {
 			closeObjects(ref.Value, closed)
 		}
 	}
@@ -121,7 +145,9 @@ func TestFixtures_CarryNoUndescribedKey(t *testing.T) {
 	for _, name := range api.FixtureNames() {
 		body, err := api.Fixture(name)
 		require.NoError(t, err)
-		assert.NoError(t, validateFixture(doc, body), name)
+		if api.FixtureConforms(name) {
+			assert.NoError(t, validateFixture(doc, body), name)
+		}
 	}
 
 	body, err := api.Fixture("example_response.json")

@@ -56,9 +56,9 @@ func TestDecode_FieldPathHasIndexesOnEveryEngine(t *testing.T) {
 	require.Len(t, doc.Payload, 2)
 
 	tests := []struct {
-		name  string
+		name   string
 		break_ func(conv map[string]any)
-		field string
+		field  string
 	}{
 		{"a core time", func(c map[string]any) { c["timestamp"] = "soon" }, "payload[1].timestamp"},
 		{"an id", func(c map[string]any) { c["inbox_id"] = 1.5 }, "payload[1].inbox_id"},

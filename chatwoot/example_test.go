@@ -31,9 +31,9 @@ func Example() {
 			c.ID, c.Status, c.LastActivityAt, c.UpdatedAt.Time().Format(time.StampMicro))
 	}
 	// Output:
-	// #1901 open, last activity 2026-06-17T11:33:20Z, updated Jun 17 11:33:20.250901
-	// #1900 resolved, last activity 2026-06-17T11:16:40Z, updated Jun 17 11:16:40.250900
-	// #1700 open, last activity 2026-06-17T11:00:00Z, updated Jun 17 11:00:00.250700
+	// #2101 open, last activity 2026-08-13T06:21:49Z, updated Aug 13 06:21:49.873411
+	// #2100 pending, last activity 2026-08-13T05:13:20Z, updated Aug 13 05:13:20.120044
+	// #2099 resolved, last activity 2026-08-13T03:00:04Z, updated Aug 13 03:00:04.660012
 }
 
 // Errors carry the status and the server's message; errors.Is tells the
@@ -81,6 +81,8 @@ func ExampleAssigneeOf() {
 			fmt.Printf("#%d: agent %s (%s)\n", c.ID, a.AvailableName, a.AvailabilityStatus)
 		case chatwoot.AgentBot:
 			fmt.Printf("#%d: bot %s\n", c.ID, a.Name)
+		case chatwoot.CaptainAssistant:
+			fmt.Printf("#%d: Captain %s\n", c.ID, a.Name)
 		case nil:
 			if err != nil {
 				fmt.Printf("#%d: %v\n", c.ID, err)
@@ -88,9 +90,12 @@ func ExampleAssigneeOf() {
 		}
 	}
 	// Output:
+	// #2101: Captain Acme Helper
+	// #2100: bot Triage bot
 	// #1600: agent Sam (online)
 	// #1543: bot Triage Bot
 	// #1542: agent Sam (online)
+	// #812: agent Sam (online)
 	// #1540: bot Captain
 	// #1800: agent Sam (busy)
 }
@@ -107,7 +112,7 @@ func ExampleSenderOf() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, c := range convs[3:8] {
+	for _, c := range convs[6:11] {
 		msg := c.Messages[0]
 		sender, err := chatwoot.SenderOf(&msg)
 		if err != nil {
@@ -130,8 +135,8 @@ func ExampleSenderOf() {
 	// #1600: no sender (activity)
 	// #1543: no sender (activity)
 	// #1542: contact Jane Doe
+	// #812: contact Jane Doe
 	// #1599: assistant Acme Assistant
-	// #1598: contact Jane Doe
 }
 
 // Chatwoot sends 0 for a time that never happened; Time returns the zero

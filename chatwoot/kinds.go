@@ -25,6 +25,8 @@ func AssigneeOf(conv *Conversation) (any, error) {
 		return meta.Assignee.AsAgent()
 	case AssigneeTypeAgentBot:
 		return meta.Assignee.AsAgentBot()
+	case AssigneeTypeCaptainAssistant:
+		return meta.Assignee.AsCaptainAssistant()
 	default:
 		return nil, fmt.Errorf("chatwoot: conversation %d has an assignee of unknown type %q (a newer server?): its JSON is in Meta.Assignee", conv.ID, kind)
 	}

@@ -43,7 +43,7 @@ func TestRetry_TransientStatusesAreRetried(t *testing.T) {
 			chatwoottest.StatusFault(status, "text/html", "<html>busy</html>"))
 		convs, err := listDemo(c)
 		require.NoError(t, err, "status %d", status)
-		assert.Len(t, convs, 14)
+		assert.Len(t, convs, chatwoottest.DemoConversationCount)
 		assert.Len(t, srv.Requests(), 3)
 		// Capped exponential backoff, here without its random half.
 		assert.Equal(t, []time.Duration{250 * time.Millisecond, 500 * time.Millisecond}, waits.Waits(), "status %d", status)
@@ -100,7 +100,7 @@ func TestRetry_ChatwootsRateLimitWaitsForTheNextWindow(t *testing.T) {
 	srv.Inject(limited)
 	convs, err := listDemo(c)
 	require.NoError(t, err)
-	assert.Len(t, convs, 14)
+	assert.Len(t, convs, chatwoottest.DemoConversationCount)
 	assert.Equal(t, []time.Duration{15 * time.Second}, waits.Waits(), "until 19:05:00 by the server's clock")
 }
 
@@ -154,7 +154,7 @@ func TestRetry_ConnectionFailuresAreRetried(t *testing.T) {
 	srv.Inject(chatwoottest.Fault{Reset: true})
 	convs, err := listDemo(c)
 	require.NoError(t, err)
-	assert.Len(t, convs, 14)
+	assert.Len(t, convs, chatwoottest.DemoConversationCount)
 	assert.NotEmpty(t, waits.Waits())
 
 	// Nothing listens: three attempts, then the dial error.

@@ -178,7 +178,7 @@ func TestClient_IsSafeForConcurrentUse(t *testing.T) {
 		wg.Go(func() {
 			for range 10 {
 				convs, err := listDemo(c)
-				if err == nil && len(convs) != 14 {
+				if err == nil && len(convs) != chatwoottest.DemoConversationCount {
 					err = fmt.Errorf("got %d conversations", len(convs))
 				}
 				errs <- err

@@ -25,6 +25,8 @@ type (
 	Agent = gen.Agent
 	// AgentBot is an agent-bot assignee (Chatwoot 4.8+).
 	AgentBot = gen.AgentBot
+	// CaptainAssistant is a Captain AI assistant assignee (enterprise, Chatwoot 4.18+).
+	CaptainAssistant = gen.CaptainAssistant
 	// Team is the team a conversation is assigned to.
 	Team = gen.Team
 	// Message is a message as Chatwoot's push events render it.
@@ -84,8 +86,9 @@ const (
 	ConversationPriorityHigh   = gen.ConversationPriorityHigh
 	ConversationPriorityUrgent = gen.ConversationPriorityUrgent
 
-	AssigneeTypeUser     = gen.AssigneeTypeUser
-	AssigneeTypeAgentBot = gen.AssigneeTypeAgentBot
+	AssigneeTypeUser             = gen.AssigneeTypeUser
+	AssigneeTypeAgentBot         = gen.AssigneeTypeAgentBot
+	AssigneeTypeCaptainAssistant = gen.AssigneeTypeCaptainAssistant
 
 	MessageTypeIncoming = gen.MessageTypeIncoming
 	MessageTypeOutgoing = gen.MessageTypeOutgoing

@@ -14,10 +14,14 @@ import (
 const (
 	// DemoAccountID is the account of every seeded contact but OtherAccountContactID.
 	DemoAccountID int64 = 3
-	// DemoContactID has 14 conversations showing every shape Chatwoot
-	// sends: each status, a bot assignee, every sender kind, each attachment
-	// type, enterprise SLA keys present and absent, a voice call, a template.
+	// DemoContactID has DemoConversationCount conversations showing every
+	// shape Chatwoot 4.0.2 to 4.18 sends: each status, user, bot and Captain
+	// assignees, every sender kind, each attachment type, enterprise SLA
+	// keys present, absent and null (4.16+), team icons, voice calls, a
+	// template.
 	DemoContactID int64 = 4821
+	// DemoConversationCount is how many conversations DemoContactID has.
+	DemoConversationCount = 19
 	// NoConversationsContactID exists and has no conversations.
 	NoConversationsContactID int64 = 4822
 	// OneConversationContactID has one conversation.
@@ -39,6 +43,9 @@ const (
 func (s *Server) seed() error {
 	var shapes []chatwoot.Conversation
 	for _, name := range api.FixtureNames() {
+		if !api.FixtureConforms(name) {
+			continue // servers older or newer than the spec describes
+		}
 		raw, err := api.Fixture(name)
 		if err != nil {
 			return err
@@ -50,6 +57,9 @@ func (s *Server) seed() error {
 		shapes = append(shapes, body.Payload...)
 	}
 	s.accounts[ForeignAccountID] = &account{member: false, contacts: map[int64][]chatwoot.Conversation{}}
+	if len(shapes) != DemoConversationCount {
+		return fmt.Errorf("chatwoottest: the fixtures hold %d conversations, DemoConversationCount says %d", len(shapes), DemoConversationCount)
+	}
 	s.AddConversations(DemoAccountID, DemoContactID, shapes...)
 	s.AddContact(DemoAccountID, NoConversationsContactID)
 

@@ -31,7 +31,7 @@ func TestServer_SeededContacts(t *testing.T) {
 
 	demo, err := c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
 	require.NoError(t, err)
-	require.Len(t, demo, 14)
+	require.Len(t, demo, chatwoottest.DemoConversationCount)
 	statuses := map[chatwoot.ConversationStatus]bool{}
 	for i, conv := range demo {
 		statuses[conv.Status] = true
@@ -207,13 +207,13 @@ func TestServer_Faults(t *testing.T) {
 	srv.Inject(chatwoottest.Fault{Delay: 50 * time.Millisecond})
 	convs, err = list()
 	require.NoError(t, err)
-	assert.Len(t, convs, 14)
+	assert.Len(t, convs, chatwoottest.DemoConversationCount)
 	assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
 
 	// Faults are used up: the next request is normal again.
 	convs, err = list()
 	require.NoError(t, err)
-	assert.Len(t, convs, 14)
+	assert.Len(t, convs, chatwoottest.DemoConversationCount)
 	assert.Len(t, srv.Requests(), 6)
 	assert.Empty(t, srv.Violations())
 }
