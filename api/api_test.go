@@ -30,7 +30,7 @@ func TestLoad_TheSpecIsValidAndDescribesTheEndpoint(t *testing.T) {
 	require.NotNil(t, path)
 	require.NotNil(t, path.Get)
 	assert.Equal(t, "listContactConversations", path.Get.OperationID)
-	for _, status := range []int{200, 401, 404, 429, 500} {
+	for _, status := range []int{200, 401, 403, 404, 422, 429, 500} {
 		assert.NotNil(t, path.Get.Responses.Status(status), "status %d", status)
 	}
 	assert.NotNil(t, path.Get.Responses.Status(429).Value.Content.Get("text/plain"), "429 is text/plain")

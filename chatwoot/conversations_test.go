@@ -447,3 +447,62 @@ func TestListContactConversations_NewerServerStillDecodes(t *testing.T) {
 	_, err = chatwoot.SenderOf(&c.Messages[0])
 	assert.ErrorContains(t, err, "robot")
 }
+
+// Servers before 4.0.2 send no updated_at, no contact blocked and no
+// sla_policy_id; 4.0.2 to 4.7 no assignee provider or assignee_type. Both
+// decode, and what they leave out reads as unset.
+func TestListContactConversations_OlderServers(t *testing.T) {
+	legacy := list(t, "legacy_v3.json")
+	require.Len(t, legacy, 2)
+	assert.Equal(t, []int64{402, 388}, []int64{legacy[0].ID, legacy[1].ID}, "ordered by id before 4.0.2")
+	assert.False(t, legacy[0].UpdatedAt.IsSet(), "no updated_at before 4.0.2")
+	assert.Nil(t, legacy[0].SLAPolicyID)
+	assert.False(t, legacy[0].Meta.Sender.Blocked)
+	agent, err := chatwoot.AssigneeOf(&legacy[0])
+	require.NoError(t, err, "no assignee_type: a user, as before 4.8")
+	assert.Equal(t, "Sam", agent.(chatwoot.Agent).AvailableName)
+
+	v402 := list(t, "v4_0_2.json")
+	require.Len(t, v402, 2)
+	assert.True(t, v402[0].UpdatedAt.IsSet())
+	assert.Nil(t, v402[0].Meta.AssigneeType)
+	assert.Nil(t, v402[0].Messages[0].Attachments[0].ContentType, "attachment content_type is 4.13+")
+}
+
+// 4.16 to 4.18: team icons, SLA deadlines, an explicit null applied_sla for
+// a blocked contact, a rejected call with integer ended_at, and a Captain
+// assistant as assignee.
+func TestListContactConversations_Chatwoot418(t *testing.T) {
+	convs := list(t, "v4_18.json")
+	require.Len(t, convs, 3)
+	c := convs[0]
+	require.NotNil(t, c.Meta.Team)
+	require.NotNil(t, c.Meta.Team.Icon)
+	assert.Equal(t, "i-lucide-credit-card", *c.Meta.Team.Icon)
+	require.NotNil(t, c.AppliedSLA)
+	require.NotNil(t, c.AppliedSLA.SLAFrtDueAt)
+	assert.Equal(t, time.Unix(1786602800, 0).UTC(), c.AppliedSLA.SLAFrtDueAt.Time())
+	assert.Nil(t, c.AppliedSLA.SLARtDueAt)
+	assert.Nil(t, c.AppliedSLA.SLACompletedAt)
+
+	assignee, err := chatwoot.AssigneeOf(&c)
+	require.NoError(t, err)
+	assert.Equal(t, "Acme Helper", assignee.(chatwoot.CaptainAssistant).Name)
+
+	call, ok := c.Messages[0].Call.Get()
+	require.True(t, ok)
+	require.NotNil(t, call.Status)
+	assert.Equal(t, "rejected", string(*call.Status))
+	assert.Equal(t, time.Unix(1786602109, 0).UTC(), call.EndedAt.Time())
+
+	blocked := convs[1]
+	assert.True(t, blocked.Meta.Sender.Blocked)
+	assert.Nil(t, blocked.AppliedSLA)
+	out, err := json.Marshal(blocked)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `"applied_sla":null`, "the explicit null is kept")
+
+	twilio, ok := convs[2].Messages[0].Call.Get()
+	require.True(t, ok)
+	assert.Nil(t, twilio.EndedAt, "rejected Twilio calls have no ended_at")
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 )
 
 // decodeError serves body as a 200 and returns the *DecodeError the client
@@ -92,4 +93,56 @@ func TestDecode_AbsurdlyManyItemsAreRefused(t *testing.T) {
 	body := `{"payload":[` + strings.Repeat(`{"id":1},`, 5000) + `{"id":1}]}`
 	decErr := decodeError(t, []byte(body))
 	assert.Contains(t, decErr.Error(), "more than 1000 conversations; Chatwoot sends at most 20")
+}
+
+// The values Chatwoot reads raw from jsonb columns and JSON stores may hold
+// any JSON type on some server or in some old row. Such drift never makes
+// the reply unreadable, and each value is kept as sent; core keys (ids,
+// status, times) still fail with a *DecodeError (see above).
+func TestDecode_DriftInRawValuesIsKept(t *testing.T) {
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(fixture(t, "example_response.json"), &doc))
+	conv := doc["payload"].([]any)[0].(map[string]any)
+	meta := conv["meta"].(map[string]any)
+	msg := conv["messages"].([]any)[0].(map[string]any)
+	drift := map[string]any{}
+	set := func(m map[string]any, key string, v any) {
+		m[key] = v
+		drift[key] = v
+	}
+	set(conv, "additional_attributes", "a string")
+	set(conv, "custom_attributes", []any{1, "two"})
+	set(meta["sender"].(map[string]any), "custom_attributes", nil)
+	set(meta["assignee"].(map[string]any), "custom_attributes", 42)
+	set(msg, "content_attributes", "in_reply_to=7")
+	set(msg, "external_source_ids", []any{})
+	set(msg, "sentiment", 0.5)
+	set(msg["sender"].(map[string]any), "additional_attributes", true)
+	msg["attachments"].([]any)[0].(map[string]any)["meta"] = "x"
+	set(msg, "call", map[string]any{"id": 1, "ended_at": "2026-06-17T11:19:44Z", "status": "on-hold"})
+	body, err := json.Marshal(doc)
+	require.NoError(t, err)
+
+	srv, _ := serveBody(t, http.StatusOK, "application/json", body)
+	convs, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+	require.NoError(t, err, "drift in a raw value is not fatal")
+	c := convs[0]
+	assert.Equal(t, `"a string"`, c.AdditionalAttributes.String())
+	assert.Equal(t, jsonvalue.Array, c.CustomAttributes.Kind())
+	assert.Equal(t, jsonvalue.Null, c.Meta.Sender.CustomAttributes.Kind())
+	m := c.Messages[0]
+	assert.Equal(t, jsonvalue.String, m.ContentAttributes.Kind())
+	n, ok := m.Sentiment.Float64()
+	assert.True(t, ok && n == 0.5)
+	require.NotNil(t, m.Call)
+	_, fits := m.Call.Get()
+	assert.False(t, fits, "an ISO ended_at does not fit Call")
+	assert.ErrorContains(t, m.Call.Err, "does not fit")
+	assert.JSONEq(t, `{"id":1,"ended_at":"2026-06-17T11:19:44Z","status":"on-hold"}`, m.Call.Raw.String())
+
+	out, err := json.Marshal(convs[0])
+	require.NoError(t, err)
+	var sent struct{ Payload []json.RawMessage }
+	require.NoError(t, json.Unmarshal(body, &sent))
+	assert.Equal(t, sameJSON(t, sent.Payload[0]), sameJSON(t, out), "every drifted value encodes back as it was sent")
 }

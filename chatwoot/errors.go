@@ -20,6 +20,14 @@ var (
 	ErrNotFound = errors.New("chatwoot: not found")
 	// ErrRateLimited: 429, after the retries allowed were used up.
 	ErrRateLimited = errors.New("chatwoot: rate limited")
+	// ErrForbidden: 403. Chatwoot Cloud (4.16+) sends it when the account's
+	// plan does not include API access. It is not retried: the same request
+	// fails until the plan changes.
+	ErrForbidden = errors.New("chatwoot: forbidden")
+	// ErrServerTimeout: 422 "The request took too long to complete" (4.16+;
+	// earlier servers sent 500): the server's database query timed out. It
+	// is retried like a 503; this is what is left after the retries.
+	ErrServerTimeout = errors.New("chatwoot: the server timed out")
 )
 
 // APIError is a reply with a status other than 200.
@@ -65,18 +73,26 @@ func (e *APIError) hint() string {
 		return "check the account id and the contact id, and that the base URL is the Chatwoot server's address"
 	case http.StatusTooManyRequests:
 		return "the server allows a limited number of requests a minute per IP; slow down or try again later"
+	case http.StatusForbidden:
+		return "the account's Chatwoot Cloud plan does not include API access: enable API access (the api_and_webhooks feature) or upgrade the plan; retrying will not help"
+	case http.StatusUnprocessableEntity:
+		return "the server's database took too long to answer; try again later, or ask its operator to look at slow queries"
 	}
 	return ""
 }
 
-// Is makes errors.Is(err, ErrUnauthorized), ErrNotFound and ErrRateLimited
-// true for the matching status.
+// Is makes errors.Is(err, ErrUnauthorized), ErrForbidden, ErrNotFound,
+// ErrServerTimeout and ErrRateLimited true for the matching status.
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
+	case ErrServerTimeout:
+		return e.StatusCode == http.StatusUnprocessableEntity
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
 	}

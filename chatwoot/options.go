@@ -90,7 +90,8 @@ const DefaultMaxResponseBytes int64 = 16 << 20
 
 // WithMaxRetries sets how many times a failed request is tried again (0: no
 // retries; the default is DefaultMaxRetries). What is retried: failures to
-// connect or to get a response, and the statuses 429, 502, 503 and 504.
+// connect or to get a response, and the statuses 422 (a database timeout),
+// 429, 502, 503 and 504.
 // Waits grow exponentially from 0.5 s to 8 s, with jitter; a Retry-After
 // header is honoured up to 60 s (a longer one is returned as an error at
 // once); a 429 without one, as Chatwoot sends, waits for the rate limit's

@@ -51,13 +51,16 @@ func (p retryPolicy) backoff(n int) time.Duration {
 }
 
 // afterStatus decides whether a reply with this status is worth another try,
-// and after how long. Only statuses that say "not now" are retried: 429 and
-// the gateway errors 502, 503 and 504. A 500 from Chatwoot comes from an
-// exception in its code (such as a conversation without a contact inbox),
-// which the same request will raise again, so it is not retried.
+// and after how long. Only statuses that say "not now" are retried: 429, the
+// gateway errors 502, 503 and 504, and 422, which this endpoint (a GET
+// without parameters) sends only when a database query timed out (4.16+).
+// A 500 from Chatwoot comes from an exception in its code (such as a
+// conversation without a contact inbox), which the same request will raise
+// again, so it is not retried; nor are 401, 403 and 404.
 func (p retryPolicy) afterStatus(resp *http.Response, n int) (bool, time.Duration) {
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
+		http.StatusUnprocessableEntity:
 	default:
 		return false, 0
 	}

@@ -264,3 +264,37 @@ func TestErrors_AreNotSwallowed(t *testing.T) {
 	_, err := c.ListContactConversations(context.Background(), 999, 1)
 	assert.True(t, errors.Is(err, chatwoot.ErrNotFound))
 }
+
+// Chatwoot Cloud's 403 (4.16+) is final: not retried, matched by
+// ErrForbidden, with a hint that names the plan's API access.
+func TestRetry_ForbiddenIsNotRetried(t *testing.T) {
+	srv, c, waits := fakeWithRetries(t)
+	srv.Inject(chatwoottest.Forbidden())
+	_, err := listDemo(c)
+	require.ErrorIs(t, err, chatwoot.ErrForbidden)
+	assert.NotErrorIs(t, err, chatwoot.ErrUnauthorized)
+	var apiErr *chatwoot.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 403, apiErr.StatusCode)
+	assert.Equal(t, "API access is not enabled for this account", apiErr.Message)
+	assert.Contains(t, err.Error(), "Cloud plan does not include API access")
+	assert.Len(t, srv.Requests(), 1)
+	assert.Empty(t, waits.Waits())
+}
+
+// A database timeout (422, 4.16+) is transient: retried, and typed when the
+// retries run out.
+func TestRetry_DatabaseTimeoutIsRetried(t *testing.T) {
+	srv, c, waits := fakeWithRetries(t)
+	srv.Inject(chatwoottest.DatabaseTimeout())
+	convs, err := listDemo(c)
+	require.NoError(t, err)
+	assert.Len(t, convs, chatwoottest.DemoConversationCount)
+	assert.Len(t, waits.Waits(), 1)
+
+	srv.Inject(chatwoottest.DatabaseTimeout(), chatwoottest.DatabaseTimeout(), chatwoottest.DatabaseTimeout())
+	_, err = listDemo(c)
+	require.ErrorIs(t, err, chatwoot.ErrServerTimeout)
+	assert.Contains(t, err.Error(), "422 Unprocessable Entity: The request took too long to complete. Please try again.")
+	assert.Len(t, srv.Requests(), 5, "1+1, then 3 attempts")
+}

@@ -46,6 +46,21 @@ func RateLimited() Fault {
 	return StatusFault(http.StatusTooManyRequests, "text/plain", "Retry later\n")
 }
 
+// Forbidden answers as Chatwoot Cloud (4.16+) does when the account's plan
+// has no API access: 403 {"error":"API access is not enabled for this account"}.
+func Forbidden() Fault {
+	return StatusFault(http.StatusForbidden, jsonUTF8, `{"error":"API access is not enabled for this account"}`)
+}
+
+// DatabaseTimeout answers as Chatwoot 4.16+ does when a database query
+// times out: 422 {"error":"The request took too long to complete. Please try again."}.
+func DatabaseTimeout() Fault {
+	return StatusFault(http.StatusUnprocessableEntity, jsonUTF8, `{"error":"The request took too long to complete. Please try again."}`)
+}
+
+// jsonUTF8 is the Content-Type of Chatwoot's JSON replies.
+const jsonUTF8 = "application/json; charset=utf-8"
+
 // apply carries out the fault and reports whether it answered the request.
 func (f *Fault) apply(w http.ResponseWriter, r *http.Request, normal func() (int, string, []byte)) bool {
 	if f.Delay > 0 {

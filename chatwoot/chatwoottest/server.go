@@ -186,7 +186,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // reply is what Chatwoot 4.15 answers to r, checked in the server's order:
 // the token, the account, then the contact.
 func (s *Server) reply(r *http.Request, params map[string]string) (status int, contentType string, body []byte) {
-	const jsonType = "application/json; charset=utf-8"
+	const jsonType = jsonUTF8
 	token := r.Header.Get("Api-Access-Token")
 	if token == "" {
 		token = r.Header.Get("Api_access_token") // Rack reads the underscore spelling too

@@ -227,5 +227,6 @@ func (l Lenient[T]) MarshalJSON() ([]byte, error) {
 	return json.Marshal(l.Value)
 }
 
-// Get returns the value and true if the server's value fit T.
-func (l Lenient[T]) Get() (T, bool) { return l.Value, l.Err == nil && len(l.Raw) > 0 }
+// Get returns the value, and whether it is one: false when the server sent
+// something that does not fit T (then see Raw and Err).
+func (l Lenient[T]) Get() (T, bool) { return l.Value, l.Err == nil }
