@@ -2,8 +2,10 @@
 //
 //	go run ./cmd/chatwoot-conversations -demo
 //	CHATWOOT_URL=https://app.chatwoot.com CHATWOOT_API_TOKEN=... \
-//	    chatwoot-conversations -account 3 -contact 4821 [-o table|json]
+//	    chatwoot-conversations -account 3 -contact 4821 [-o table|json] [-check]
 //
+// -check compares the reply with the spec, key by key, and exits with 3
+// when anything differs: how a new Chatwoot release's changes show up.
 // -demo starts a fake Chatwoot server in the process (package chatwoottest)
 // and needs no account and no network. The token is read from the
 // environment only: a flag would show it to anyone running ps.
@@ -46,6 +48,9 @@ Against your server, set the environment, then give the ids:
   export CHATWOOT_API_TOKEN=...                   # Profile settings > Access Token
   chatwoot-conversations -account 3 -contact 4821
 
+What does your server send that this library's spec does not describe?
+  chatwoot-conversations -check -account 3 -contact 4821
+
 The ids are in Chatwoot's address bar: .../app/accounts/ACCOUNT/contacts/CONTACT.
 The token is read only from the environment: a flag would show it in ps.
 
@@ -72,6 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	contactID := flags.Int64("contact", 0, "the contact id (required without -demo)")
 	output := flags.String("o", "table", "output: table, or json (the server's {\"payload\": [...]})")
 	timeout := flags.Duration("timeout", time.Minute, "give up after this long, retries included")
+	check := flags.Bool("check", false, "compare the server's reply with the spec this library follows and list, key by key, what differs (exit status 3 if anything does)")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -121,6 +127,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	convs, err := client.ListContactConversations(ctx, *accountID, *contactID)
+	if *check && (err == nil || errors.As(err, new(*chatwoot.DecodeError))) {
+		return checkDrift(stdout, convs, err)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "chatwoot-conversations: %v\n", err)
 		return exitAPIError

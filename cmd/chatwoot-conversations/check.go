@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/go-chatwoot/chatwoot-go/api"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+)
+
+// exitDrift is the exit status of -check when the reply differs from the spec.
+const exitDrift = 3
+
+// checkDrift compares what the server sent with the spec this library
+// follows and prints each difference, then a one-line verdict. A new
+// Chatwoot release shows up here first: keys and values it added, and
+// anything it changed.
+func checkDrift(w io.Writer, convs []chatwoot.Conversation, listErr error) int {
+	var decErr *chatwoot.DecodeError
+	if errors.As(listErr, &decErr) {
+		fmt.Fprintf(w, "violation\t%s\n", printable(decErr.Error()))
+		fmt.Fprintln(w, "differs: this library cannot read the reply (see above); please report it with the Chatwoot version")
+		return exitDrift
+	}
+	body := []byte(`{"payload":[`)
+	for i := range convs {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, convs[i].RawJSON()...)
+	}
+	body = append(body, "]}"...)
+	diffs, err := api.Compare(body)
+	if err != nil {
+		fmt.Fprintf(w, "chatwoot-conversations: -check: %v\n", err)
+		return exitAPIError
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	count := map[api.DifferenceKind]int{}
+	conversations := map[string]bool{}
+	for _, d := range diffs {
+		count[d.Kind]++
+		conversations[conversationOf(d.Path)] = true
+		detail := ""
+		if d.Detail != "" {
+			detail = ": " + d.Detail
+		}
+		fmt.Fprintf(tw, "%s\t%s%s\n", d.Kind, printable(d.Path), printable(detail))
+	}
+	if err := tw.Flush(); err != nil {
+		return exitAPIError
+	}
+	if len(diffs) == 0 {
+		fmt.Fprintf(w, "matches: %d conversation(s), every key and value as api/openapi.yaml (Chatwoot 4.0.2 to 4.18) describes\n", len(convs))
+		return exitOK
+	}
+	fmt.Fprintf(w, "differs: %d difference(s) (%d unknown key(s), %d unknown value(s), %d violation(s)) in %d of %d conversation(s); the library keeps them all, but its spec does not describe them: please report them with the Chatwoot version\n",
+		len(diffs), count[api.UnknownKey], count[api.UnknownValue], count[api.Violation], len(conversations), len(convs))
+	return exitDrift
+}
+
+// conversationOf returns "/payload/N" of a path inside conversation N.
+func conversationOf(path string) string {
+	parts := bytes.SplitN([]byte(path), []byte("/"), 4)
+	if len(parts) < 3 {
+		return path
+	}
+	return string(bytes.Join(parts[:3], []byte("/")))
+}
