@@ -76,7 +76,7 @@ func readBody(r io.Reader, sizeHint, limit int64) ([]byte, error) {
 }
 
 func ignoreEOF(err error) error {
-	if err == io.EOF {
+	if errors.Is(err, io.EOF) {
 		return nil
 	}
 	return err

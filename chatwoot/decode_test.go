@@ -58,7 +58,7 @@ func TestDecode_FieldPathHasIndexesOnEveryEngine(t *testing.T) {
 
 	tests := []struct {
 		name   string
-		break_ func(conv map[string]any)
+		mutate func(conv map[string]any)
 		field  string
 	}{
 		{"a core time", func(c map[string]any) { c["timestamp"] = "soon" }, "payload[1].timestamp"},
@@ -69,7 +69,7 @@ func TestDecode_FieldPathHasIndexesOnEveryEngine(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			require.NoError(t, json.Unmarshal(body, &doc))
-			tt.break_(doc.Payload[1])
+			tt.mutate(doc.Payload[1])
 			broken, err := json.Marshal(doc)
 			require.NoError(t, err)
 			decErr := decodeError(t, bytes.Replace(broken, []byte(`"Payload"`), []byte(`"payload"`), 1))

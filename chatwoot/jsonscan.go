@@ -193,15 +193,10 @@ func nextItem(b []byte, end int, closing byte) (int, error) {
 }
 
 func stopIsNil(err error) error {
-	if err == errStop {
+	if errors.Is(err, errStop) {
 		return nil
 	}
 	return err
-}
-
-// skipMember is the callback of members that looks at nothing.
-func skipMember(b []byte) func([]byte, int) (int, error) {
-	return func(_ []byte, start int) (int, error) { return skipValue(b, start) }
 }
 
 // maxPathDepth bounds how deep locate descends: deeper than any real
@@ -279,7 +274,7 @@ func fieldByJSONName(t reflect.Type, key string) (reflect.StructField, bool) {
 // writeKey appends .key, or ["key"] for a key that is not a plain name.
 func writeKey(path *strings.Builder, key string) {
 	plain := key != "" && len(key) <= 64 && strings.IndexFunc(key, func(r rune) bool {
-		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		return r != '_' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9')
 	}) < 0
 	if plain {
 		path.WriteString("." + key)
