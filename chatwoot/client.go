@@ -4,20 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
-
-// DefaultTimeout bounds each attempt of a request when the caller brings no
-// *http.Client. A reply holds at most 20 conversations, so a healthy server
-// answers in well under a second; 30 s (as Chatwoot's own CLI uses) leaves room
-// for a slow server without hanging a program on a dead one. Pass a context
-// with a deadline, or WithHTTPClient, to choose another bound.
-const DefaultTimeout = 30 * time.Second
 
 // tokenHeader carries the token. Chatwoot reads api_access_token under any
 // spelling, but nginx drops header names with underscores by default.
@@ -29,9 +22,13 @@ type Client struct {
 	server     string   // base URL ending in "/", as gen's request builders want it
 	origin     *url.URL // scheme and host the token may be sent to
 	httpClient *http.Client
-	maxRetries int
 	maxBody    int64
-	logger     *slog.Logger
+	// defaults are the settings of every call, before its own options.
+	defaults settings
+	// slots bounds the attempts under way to the default transport's
+	// connections, so that an attempt's timeout starts only once it can
+	// have a connection; nil with WithHTTPClient.
+	slots chan struct{}
 	// token is kept to scrub server text. It is behind a pointer because fmt
 	// prints unexported fields raw, without their Format method, but prints
 	// nested pointers as addresses: even %+v of *c cannot show it.
@@ -57,6 +54,9 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	if s.response != nil {
+		return nil, errors.New("chatwoot: NewClient: WithResponseInto is for one call: pass it to ListContactConversations")
+	}
 	origin, err := parseBaseURL(baseURL, s.insecureHTTP)
 	if err != nil {
 		return nil, err
@@ -71,44 +71,77 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c := &Client{
 		server:      origin.String(),
 		origin:      origin,
-		maxRetries:  s.maxRetries,
 		maxBody:     s.maxBodyBytes,
-		logger:      s.logger,
+		defaults:    s,
 		token:       &s.token,
 		retryPolicy: defaultRetryPolicy,
 		sleep:       sleep,
 	}
-	c.httpClient = c.wrapHTTPClient(s.httpClient, ua)
+	// Plain http is allowed here only to this machine: make sure it goes
+	// nowhere else, whatever the proxy settings and name resolution say.
+	plainLoopback := origin.Scheme == "http" && !s.insecureHTTP
+	if c.httpClient, err = c.wrapHTTPClient(s.httpClient, ua, plainLoopback); err != nil {
+		return nil, err
+	}
+	if s.httpClient == nil {
+		c.slots = make(chan struct{}, maxConnsPerHost)
+	}
+	c.defaults.token, c.defaults.httpClient = "", nil // kept in their own fields
 	return c, nil
 }
 
 // parseBaseURL checks baseURL and returns it with a trailing slash, so that
-// request paths resolve below any path prefix.
+// request paths resolve below any path prefix. Its errors name the URL by
+// its scheme and host only: a path, query or user info may hold a secret
+// (a token pasted as ?api_access_token=...).
 func parseBaseURL(raw string, insecureOK bool) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil, errors.New("chatwoot: NewClient: the base URL is empty: pass the address you open Chatwoot at, such as https://app.chatwoot.com")
 	}
 	u, err := url.Parse(raw)
+	if err == nil && u.Scheme == "" {
+		return nil, errors.New("chatwoot: NewClient: the base URL has no scheme: write https:// (or http:// for this machine) in front of the server's address, as in https://app.chatwoot.com")
+	}
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
-		return nil, fmt.Errorf("chatwoot: NewClient: base URL %q is not an http(s) URL with a host: pass something like https://app.chatwoot.com", raw)
+		return nil, fmt.Errorf("chatwoot: NewClient: the base URL (%s) is not an http(s) URL with a host: pass something like https://app.chatwoot.com", safeURL(u, raw))
 	}
 	if u.User != nil {
-		return nil, errors.New("chatwoot: NewClient: the base URL holds a user name or password: remove it; Chatwoot authenticates with WithAPIToken")
+		return nil, fmt.Errorf("chatwoot: NewClient: the base URL (%s) holds a user name or password: remove it; Chatwoot authenticates with WithAPIToken", safeURL(u, raw))
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("chatwoot: NewClient: base URL %q has a query or fragment: pass only the server's address", raw)
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, fmt.Errorf("chatwoot: NewClient: the base URL (%s) has a query or fragment: pass only the server's address; the token goes in WithAPIToken, never in the URL", safeURL(u, raw))
 	}
 	trimmed := strings.TrimRight(u.Path, "/")
 	if strings.HasSuffix(trimmed, "/api/v1") || strings.HasSuffix(trimmed, "/api") {
-		return nil, fmt.Errorf("chatwoot: NewClient: base URL %q ends in the API path: pass the server's address without /api/v1 (the client adds it)", raw)
+		return nil, fmt.Errorf("chatwoot: NewClient: the base URL (%s) ends in the API path: pass the server's address without /api/v1 (the client adds it)", safeURL(u, raw))
 	}
 	if u.Scheme == "http" && !insecureOK && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("chatwoot: NewClient: base URL %q is plain http to another machine, which would send the API token in clear text: use https, or pass chatwoot.WithInsecureHTTP() if the network between you is trusted", raw)
+		return nil, fmt.Errorf("chatwoot: NewClient: the base URL (%s) is plain http to another machine, which would send the API token in clear text: use https, or pass chatwoot.WithInsecureHTTP() if the network between you is trusted", safeURL(u, raw))
 	}
 	u.Path = trimmed + "/"
 	u.RawPath = ""
 	return u, nil
+}
+
+// safeURL names a URL for an error: its scheme and host, with "/…" and
+// "?…" standing for a path and a query, which are not quoted. A URL that
+// does not parse is named by its length only.
+func safeURL(u *url.URL, raw string) string {
+	if u == nil || u.Host == "" || strings.ContainsAny(u.Host, " \t\r\n") {
+		return fmt.Sprintf("a text of %d bytes, not quoted", len(raw))
+	}
+	out := u.Scheme + "://" + u.Host
+	if strings.Trim(u.Path, "/") != "" {
+		out += "/…"
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		out += "?…"
+	}
+	if u.Fragment != "" {
+		out += "#…"
+	}
+	return strconv.Quote(out)
 }
 
 // isLoopback reports whether host names this machine: localhost (and
@@ -124,17 +157,27 @@ func isLoopback(host string) bool {
 
 // wrapHTTPClient returns a copy of hc (or a new default client) whose
 // transport adds the headers and whose redirect check keeps the token home.
-// The caller's client is never modified.
-func (c *Client) wrapHTTPClient(hc *http.Client, userAgent string) *http.Client {
+// The caller's client is never modified. With plainLoopback, the transport
+// dials loopback addresses only and uses no proxy.
+func (c *Client) wrapHTTPClient(hc *http.Client, userAgent string, plainLoopback bool) (*http.Client, error) {
 	var wrapped http.Client
 	if hc != nil {
 		wrapped = *hc
 	} else {
-		wrapped = http.Client{Timeout: DefaultTimeout, Transport: newDefaultTransport()}
+		// No http.Client.Timeout: it would count the wait for a connection;
+		// each attempt has its own deadline (see WithTimeout).
+		wrapped = http.Client{Transport: newDefaultTransport()}
 	}
 	base := wrapped.Transport
 	if base == nil {
 		base = http.DefaultTransport
+	}
+	if plainLoopback {
+		t, ok := base.(*http.Transport)
+		if !ok {
+			return nil, fmt.Errorf("chatwoot: NewClient: a plain http base URL needs an *http.Transport (this one is a %T), so that the client can keep the token on this machine: use https, or pass WithInsecureHTTP() if you trust your transport", base)
+		}
+		base = loopbackOnly(t)
 	}
 	wrapped.Transport = &authTransport{base: base, origin: c.origin, token: c.token, userAgent: userAgent}
 	callerCheck := wrapped.CheckRedirect
@@ -146,19 +189,49 @@ func (c *Client) wrapHTTPClient(hc *http.Client, userAgent string) *http.Client 
 			return callerCheck(req, via)
 		}
 		if len(via) >= 10 {
-			return errors.New("chatwoot: stopped after 10 redirects")
+			return errTooManyRedirects
 		}
 		return nil
 	}
-	return &wrapped
+	return &wrapped, nil
+}
+
+// errTooManyRedirects is a redirect loop, which no retry will end.
+var errTooManyRedirects = errors.New("chatwoot: stopped after 10 redirects: the server redirects in a loop; check the base URL")
+
+// loopbackOnly returns a copy of t that uses no proxy and refuses to
+// connect anywhere but a loopback address. A host name that looks local
+// (chatwoot.localhost, LOCALHOST, localhost.) is not enough: net/http sends
+// all but "localhost" through HTTP_PROXY, and a resolver may put such a
+// name anywhere; plain http would then carry the token off the machine.
+func loopbackOnly(t *http.Transport) *http.Transport {
+	t = t.Clone()
+	t.Proxy = nil
+	dial := t.DialContext
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	}
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if tcp, ok := conn.RemoteAddr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+			_ = conn.Close()
+			return nil, fmt.Errorf("chatwoot: the plain http base URL's host is at %s, which is not this machine: the token would cross the network in clear text; use https, or WithInsecureHTTP() if the network is trusted", conn.RemoteAddr())
+		}
+		return conn, nil
+	}
+	return t
 }
 
 // maxConnsPerHost bounds the default transport's connections to the server,
 // all of them kept for reuse. net/http keeps only 2 idle ones, so a program
 // calling from many goroutines would open a connection (and do a TLS
 // handshake) for most calls. Calls beyond 16 at once wait for a free
-// connection: Chatwoot limits each IP to 3000 requests a minute, which 16
-// connections exceed many times over. WithHTTPClient chooses otherwise.
+// connection (before their attempt's timeout starts): Chatwoot limits each
+// IP to 3000 requests a minute, which 16 connections exceed many times
+// over. WithHTTPClient chooses otherwise.
 const maxConnsPerHost = 16
 
 // newDefaultTransport is net/http's default transport with maxConnsPerHost.
@@ -213,6 +286,12 @@ func redactURL(u *url.URL) string {
 	v.Fragment = ""
 	return v.String()
 }
+
+// Redact returns text with the client's token removed, in any form a
+// server, proxy or encoder may have put it in (see the package doc). Every
+// error and log line of the client has been through it already; use it on
+// anything else you print that came from the server.
+func (c *Client) Redact(text string) string { return c.token.scrub(text) }
 
 // String describes the client without its token.
 func (c *Client) String() string {

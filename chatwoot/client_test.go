@@ -27,7 +27,7 @@ func TestNewClient_RefusesBadConfiguration(t *testing.T) {
 		{"control character in token", "https://chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken("abc\x00def")}, "control or non-ASCII character at byte 3"},
 		{"space inside token", "https://chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken("abc def")}, "at byte 3"},
 		{"empty URL", "", []chatwoot.Option{chatwoot.WithAPIToken(testToken)}, "the base URL is empty"},
-		{"no scheme", "chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken(testToken)}, "is not an http(s) URL with a host"},
+		{"no scheme", "chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken(testToken)}, "has no scheme: write https://"},
 		{"other scheme", "ftp://chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken(testToken)}, "is not an http(s) URL with a host"},
 		{"no host", "https://", []chatwoot.Option{chatwoot.WithAPIToken(testToken)}, "is not an http(s) URL with a host"},
 		{"user info", "https://bob:pw@chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken(testToken)}, "holds a user name or password"},
@@ -101,8 +101,12 @@ func TestWithHTTPClient_DoesNotChangeTheCallersClient(t *testing.T) {
 	hc := &http.Client{Transport: callerTransport, Timeout: 7 * time.Second}
 	before := *hc
 
-	c := newClient(t, srv.URL, chatwoot.WithHTTPClient(hc))
-	_, err := c.ListContactConversations(context.Background(), 1, 2)
+	// A RoundTripper the client cannot look into: plain http needs the
+	// caller's word that it stays on this machine.
+	_, err := chatwoot.NewClient(srv.URL, chatwoot.WithAPIToken(testToken), chatwoot.WithHTTPClient(hc))
+	assert.ErrorContains(t, err, "a plain http base URL needs an *http.Transport")
+	c := newClient(t, srv.URL, chatwoot.WithHTTPClient(hc), chatwoot.WithInsecureHTTP())
+	_, err = c.ListContactConversations(context.Background(), 1, 2)
 	require.NoError(t, err)
 
 	assert.Equal(t, int32(1), viaCaller.Load(), "requests go through the caller's transport")

@@ -18,8 +18,29 @@ import (
 // Errors: ids below 1 are refused before any request. A status other than
 // 200 is an *APIError (errors.Is matches ErrUnauthorized, ErrNotFound,
 // ErrRateLimited); a 200 whose body is not the expected JSON is a
-// *DecodeError. When ctx ends, the error wraps ctx.Err().
-func (c *Client) ListContactConversations(ctx context.Context, accountID, contactID int64) ([]Conversation, error) {
+// *DecodeError. When ctx ends, the error wraps ctx.Err(). No error holds
+// the token, whatever the server or a proxy echoes back.
+//
+// Options given here apply to this call only: WithMaxRetries, WithTimeout,
+// WithMaxRetryWait, WithLogger and WithResponseInto.
+func (c *Client) ListContactConversations(ctx context.Context, accountID, contactID int64, opts ...Option) ([]Conversation, error) {
+	convs, err := c.listContactConversations(ctx, accountID, contactID, opts)
+	return convs, c.token.redactError(err)
+}
+
+func (c *Client) listContactConversations(ctx context.Context, accountID, contactID int64, opts []Option) ([]Conversation, error) {
+	call := c.defaults
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&call); err != nil {
+			return nil, err
+		}
+	}
+	if name := clientOnly(&call, &c.defaults); name != "" {
+		return nil, fmt.Errorf("chatwoot: ListContactConversations: %s is for a Client: pass it to NewClient", name)
+	}
 	if ctx == nil {
 		return nil, errors.New("chatwoot: ListContactConversations: the context is nil: pass context.Background() or a context with a deadline")
 	}
@@ -34,15 +55,17 @@ func (c *Client) ListContactConversations(ctx context.Context, accountID, contac
 		return nil, fmt.Errorf("chatwoot: ListContactConversations: build request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.send(ctx, req) //nolint:bodyclose // closed by the deferred drainAndClose below
+	resp, release, err := c.send(ctx, req, &call) //nolint:bodyclose // closed by the deferred drainAndClose below
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	defer drainAndClose(resp.Body)
 	convs, derr := decodeConversations(resp.Body, resp.Header.Get("Content-Type"), resp.ContentLength, c.maxBody, *c.token)
 	if derr != nil {
 		derr.StatusCode = resp.StatusCode
 		derr.Method, derr.URL = req.Method, redactURL(req.URL)
+		derr.RequestID = requestID(resp.Header)
 		return nil, derr
 	}
 	return convs, nil
@@ -51,8 +74,7 @@ func (c *Client) ListContactConversations(ctx context.Context, accountID, contac
 // readAPIError turns a reply with a status other than 200 into an *APIError,
 // reading at most maxErrorBody bytes of its body and closing it.
 func (c *Client) readAPIError(req *http.Request, resp *http.Response) *APIError {
-	// Scrubbed before anything is cut from it: see secret.scrub.
-	body := []byte(c.token.scrub(string(readErrorBody(resp.Body))))
+	body := readErrorBody(resp.Body)
 	drainAndClose(resp.Body)
 	ct := resp.Header.Get("Content-Type")
 	e := &APIError{
@@ -60,11 +82,20 @@ func (c *Client) readAPIError(req *http.Request, resp *http.Response) *APIError 
 		ContentType: ct,
 		Method:      req.Method,
 		URL:         redactURL(req.URL),
-		Message:     errorMessage(ct, body),
-		Body:        excerpt(body, 0, maxExcerpt),
+		RequestID:   requestID(resp.Header),
+		// The body is scrubbed before it is cut (a cut through the token
+		// leaves a part that no longer matches); the rest by redactError.
+		Message: errorMessage(ct, []byte(c.token.scrub(string(body)))),
+		Body:    c.token.excerpt(body, 0, maxExcerpt),
 	}
 	if wait, ok := c.retryPolicy.retryAfter(resp.Header); ok {
 		e.RetryAfter = wait
 	}
 	return e
+}
+
+// requestID returns the id the server gave the request (Rails sends
+// X-Request-Id), for matching an error with the server's logs.
+func requestID(h http.Header) string {
+	return excerpt([]byte(h.Get("X-Request-Id")), 0, 128)
 }

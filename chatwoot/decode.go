@@ -85,6 +85,8 @@ func ignoreEOF(err error) error {
 // decodeConversations reads a 200 body, at most limit bytes, and returns
 // the conversations, or an error describing the body, never a partial list.
 // sizeHint is the Content-Length, or -1, used only to explain a cut body.
+// The error's excerpt is scrubbed of token here (it must be cut after
+// scrubbing); its other texts are scrubbed by redactError on the way out.
 func decodeConversations(body io.Reader, contentType string, sizeHint, limit int64, token secret) ([]Conversation, *DecodeError) {
 	fail := func(data []byte, offset int64, field string, err error) *DecodeError {
 		return &DecodeError{ContentType: contentType, Field: field, Offset: offset, Err: err,
@@ -93,7 +95,7 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	if !isJSON(contentType) {
 		start, _ := io.ReadAll(io.LimitReader(body, 512)) // enough to quote
 		// Messages quote the body (an HTML title): without the token.
-		return nil, fail(start, 0, "", notJSONError(contentType, []byte(token.scrub(string(start)))))
+		return nil, fail(start, 0, "", notJSONError(contentType, start))
 	}
 	data, err := readBody(body, sizeHint, limit)
 	n := int64(len(data))
@@ -106,7 +108,7 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	case err != nil:
 		return nil, fail(data, n, "", fmt.Errorf("reading the body failed after %d bytes: %w", n, err))
 	}
-	payloadAt, derr := findPayload(data, token, fail)
+	payloadAt, derr := findPayload(data, fail)
 	switch {
 	case derr != nil:
 		return nil, derr
@@ -131,7 +133,7 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	case isRefusal(err):
 		return nil, fail(data, int64(payloadAt), "payload", err)
 	case err != nil:
-		return nil, describe(json.Unmarshal(data, new(json.RawMessage)), data, func() []byte { return []byte(token.scrub(string(data))) }, fail, err)
+		return nil, describe(json.Unmarshal(data, new(json.RawMessage)), data, fail, err)
 	}
 	for k, span := range items {
 		if path, off, err := convs[k].decode(data[span.start:span.end]); err != nil {
@@ -149,14 +151,13 @@ type span struct{ start, end int }
 
 // findPayload checks that data is a JSON object with a payload key, and
 // returns where the payload's array starts, or -1 for a null or empty one.
-func findPayload(data []byte, token secret, fail func([]byte, int64, string, error) *DecodeError) (int, *DecodeError) {
-	scrubbed := func() []byte { return []byte(token.scrub(string(data))) }
+func findPayload(data []byte, fail func([]byte, int64, string, error) *DecodeError) (int, *DecodeError) {
 	i := skipSpace(data, 0)
 	if i == len(data) {
 		return -1, fail(data, 0, "", errors.New("the body is empty: expected JSON"))
 	}
 	if data[i] != '{' {
-		return -1, describe(json.Unmarshal(data, new(json.RawMessage)), data, scrubbed, fail,
+		return -1, describe(json.Unmarshal(data, new(json.RawMessage)), data, fail,
 			errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
 	}
 	payload := span{-1, -1}
@@ -176,10 +177,10 @@ func findPayload(data []byte, token secret, fail func([]byte, int64, string, err
 		err = fmt.Errorf("unexpected data after the JSON object, at byte %d", skipSpace(data, end))
 	}
 	if err != nil {
-		return -1, describe(json.Unmarshal(data, new(json.RawMessage)), data, scrubbed, fail, err)
+		return -1, describe(json.Unmarshal(data, new(json.RawMessage)), data, fail, err)
 	}
 	if payload.start < 0 {
-		msg := errorMessage("application/json", scrubbed())
+		msg := errorMessage("application/json", data)
 		if msg == "" {
 			msg = "no payload key"
 		}
@@ -198,12 +199,11 @@ func findPayload(data []byte, token secret, fail func([]byte, int64, string, err
 // describe explains a body that is not the JSON of a reply. err is what
 // encoding/json said of the whole body (nil if it found it valid), and
 // fallback what the caller found wrong when encoding/json found nothing.
-// Texts that quote the body use scrubbed().
-func describe(err error, data []byte, scrubbed func() []byte, fail func([]byte, int64, string, error) *DecodeError, fallback error) *DecodeError {
+func describe(err error, data []byte, fail func([]byte, int64, string, error) *DecodeError, fallback error) *DecodeError {
 	var syntax *json.SyntaxError
 	switch {
 	case isHTML("", data):
-		return fail(data, 0, "", notJSONError("", scrubbed()))
+		return fail(data, 0, "", notJSONError("", data[:min(len(data), 4096)]))
 	case errors.As(err, &syntax) && syntax.Offset >= int64(len(data)):
 		return fail(data, syntax.Offset, "", fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data)))
 	case errors.As(err, &syntax):

@@ -47,6 +47,9 @@ type APIError struct {
 	// Method and URL identify the request. The URL holds no secret: the
 	// token travels in a header.
 	Method, URL string
+	// RequestID is the server's id for the request (its X-Request-Id
+	// header; Rails sends one), to find it in the server's logs.
+	RequestID string
 }
 
 // Error describes the failure and what to check.
@@ -61,6 +64,9 @@ func (e *APIError) Error() string {
 		b.WriteString(" (")
 		b.WriteString(hint)
 		b.WriteString(")")
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
 	}
 	return b.String()
 }
@@ -117,6 +123,8 @@ type DecodeError struct {
 	Err error
 	// Method and URL identify the request.
 	Method, URL string
+	// RequestID is the server's id for the request (X-Request-Id).
+	RequestID string
 }
 
 // Error describes the failure, where it was, and what came back.
@@ -129,6 +137,9 @@ func (e *DecodeError) Error() string {
 	fmt.Fprintf(&b, ": %v", e.Err)
 	if e.Excerpt != "" {
 		fmt.Fprintf(&b, "; near byte %d: %q", e.Offset, e.Excerpt)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
 	}
 	return b.String()
 }

@@ -6,35 +6,65 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 )
 
-// An Option configures a Client. Options that receive a bad value make
-// NewClient return an error saying what was wrong.
+// An Option configures a Client (passed to NewClient) or one call (passed
+// to ListContactConversations, where it applies to that call only). Most
+// options are for one or the other, as their documentation says; one used
+// in the wrong place, or given a bad value, is an error that says so.
 type Option func(*settings) error
 
-// settings collects what the options say before NewClient builds the Client.
+// settings collects what the options say.
 type settings struct {
+	// For a Client only.
 	token        secret
 	httpClient   *http.Client
 	userAgent    string
-	maxRetries   int
 	maxBodyBytes int64
-	logger       *slog.Logger
 	insecureHTTP bool
+	// For a Client, and for one call.
+	maxRetries int
+	maxWait    time.Duration
+	timeout    time.Duration
+	logger     *slog.Logger
+	// For one call only.
+	response *Response
 }
 
 func defaultSettings() settings {
 	return settings{
 		maxRetries:   DefaultMaxRetries,
 		maxBodyBytes: DefaultMaxResponseBytes,
+		maxWait:      DefaultMaxRetryWait,
+		timeout:      DefaultTimeout,
 	}
+}
+
+// clientOnly names the first client-only setting that differs between
+// call (a client's settings with a call's options applied) and the
+// client's own, or returns "".
+func clientOnly(call, client *settings) string {
+	switch {
+	case call.token != client.token:
+		return "WithAPIToken"
+	case call.httpClient != client.httpClient:
+		return "WithHTTPClient"
+	case call.userAgent != client.userAgent:
+		return "WithUserAgent"
+	case call.maxBodyBytes != client.maxBodyBytes:
+		return "WithMaxResponseBytes"
+	case call.insecureHTTP != client.insecureHTTP:
+		return "WithInsecureHTTP"
+	}
+	return ""
 }
 
 // WithAPIToken sets the user's API access token (Chatwoot: Profile settings,
 // Access Token). It is sent only to the base URL's host, in the
 // Api-Access-Token header, and never appears in errors, logs or formatted
 // output. Surrounding whitespace, such as the newline at the end of a file or
-// a secret store's value, is trimmed.
+// a secret store's value, is trimmed. For a Client only.
 func WithAPIToken(token string) Option {
 	return func(s *settings) error {
 		t := strings.TrimSpace(token)
@@ -55,8 +85,10 @@ func WithAPIToken(token string) Option {
 // WithHTTPClient makes the Client send its requests through hc, for its
 // transport, proxy, TLS settings and timeout. hc is not modified: the Client
 // works on a copy whose transport adds the token and whose redirect check
-// refuses to follow the token to another host. Without this option the
-// Client uses its own http.Client with a timeout of DefaultTimeout.
+// refuses to follow the token to another host. hc's Timeout, if set, bounds
+// each attempt besides WithTimeout. Without this option the Client uses its
+// own transport, with at most 16 connections to the server. For a Client
+// only.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {
@@ -69,6 +101,7 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithUserAgent puts ua, such as "my-crm-sync/2.1", in front of the default
 // User-Agent "chatwoot-go/VERSION", so that the server's logs show both.
+// For a Client only.
 func WithUserAgent(ua string) Option {
 	return func(s *settings) error {
 		ua = strings.TrimSpace(ua)
@@ -88,14 +121,36 @@ func WithUserAgent(ua string) Option {
 // hostile server from making the client read without end.
 const DefaultMaxResponseBytes int64 = 16 << 20
 
+// MaxResponseBytesLimit is the largest cap WithMaxResponseBytes accepts.
+const MaxResponseBytesLimit int64 = 1 << 30
+
+// WithMaxResponseBytes caps the size of a reply's body (the default is
+// DefaultMaxResponseBytes; at most MaxResponseBytesLimit). A larger reply
+// is an error, not a partial list. For a Client only.
+//
+// Memory: a call holds at most about three times the cap (the body, which
+// the conversations keep as their RawJSON, the strings and raw values
+// decoded from it, and the structs of at most 1000 conversations and 10000
+// list items), and never more than 256 KiB ahead of the bytes received.
+func WithMaxResponseBytes(n int64) Option {
+	return func(s *settings) error {
+		if n < 1024 || n > MaxResponseBytesLimit {
+			return fmt.Errorf("chatwoot: WithMaxResponseBytes: %d bytes is out of range: pass 1024 to %d (1 GiB); a Chatwoot reply is well under 1 MiB", n, MaxResponseBytesLimit)
+		}
+		s.maxBodyBytes = n
+		return nil
+	}
+}
+
 // WithMaxRetries sets how many times a failed request is tried again (0: no
-// retries; the default is DefaultMaxRetries). What is retried: failures to
-// connect or to get a response, and the statuses 422 (a database timeout),
-// 429, 502, 503 and 504.
-// Waits grow exponentially from 0.5 s to 8 s, with jitter; a Retry-After
-// header is honoured up to 60 s (a longer one is returned as an error at
-// once); a 429 without one, as Chatwoot sends, waits for the rate limit's
-// next one-minute window. Every wait ends when the request's context does.
+// retries; the default is DefaultMaxRetries; at most 10). What is retried:
+// failures to connect or to get a response in time, and the statuses 422
+// (a database timeout), 429, 502, 503 and 504. Waits grow exponentially
+// from 0.5 s to 8 s, with jitter; a Retry-After header is honoured; a 429
+// without one, as Chatwoot sends, waits for the rate limit's next
+// one-minute window. No wait goes past WithMaxRetryWait's budget or the
+// context's deadline: the call returns the last error at once instead. For
+// a Client or one call.
 func WithMaxRetries(n int) Option {
 	return func(s *settings) error {
 		if n < 0 || n > 10 {
@@ -106,14 +161,44 @@ func WithMaxRetries(n int) Option {
 	}
 }
 
-// WithMaxResponseBytes caps the size of a reply's body (the default is
-// DefaultMaxResponseBytes). A larger reply is an error, not a partial list.
-func WithMaxResponseBytes(n int64) Option {
+// DefaultMaxRetryWait is how long one call may spend waiting between
+// attempts, all waits together.
+const DefaultMaxRetryWait = 30 * time.Second
+
+// WithMaxRetryWait sets how long one call may spend waiting between
+// attempts, all waits together (the default is DefaultMaxRetryWait; 0
+// means never wait, so never retry; at most 15 minutes). A retry whose wait
+// would go past it is not made: the call returns the last error, and for a
+// 429 APIError.RetryAfter says when to come back. For a Client or one call.
+func WithMaxRetryWait(d time.Duration) Option {
 	return func(s *settings) error {
-		if n < 1024 {
-			return fmt.Errorf("chatwoot: WithMaxResponseBytes: %d bytes is too small for any reply: pass at least 1024", n)
+		if d < 0 || d > 15*time.Minute {
+			return fmt.Errorf("chatwoot: WithMaxRetryWait: %v is out of range: pass 0 to 15m", d)
 		}
-		s.maxBodyBytes = n
+		s.maxWait = d
+		return nil
+	}
+}
+
+// DefaultTimeout bounds each attempt: from the moment it may use a
+// connection (time spent waiting for one of the client's own connections
+// does not count) to the last byte of the reply. A reply holds at most 20
+// conversations, so a healthy server answers in well under a second.
+const DefaultTimeout = 30 * time.Second
+
+// WithTimeout sets how long each attempt may take (the default is
+// DefaultTimeout; at most one hour). A timed-out attempt is retried. A
+// context's deadline bounds the whole call besides. For a Client or one
+// call.
+//
+// With context.Background and the defaults, a call lasts at most 2 minutes:
+// 3 attempts of 30 s and waits of 30 s in all.
+func WithTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 || d > time.Hour {
+			return fmt.Errorf("chatwoot: WithTimeout: %v is out of range: pass more than 0 and at most 1h", d)
+		}
+		s.timeout = d
 		return nil
 	}
 }
@@ -121,7 +206,7 @@ func WithMaxResponseBytes(n int64) Option {
 // WithLogger makes the Client log one line per attempt to l: method, path,
 // status, attempt number and duration, at Debug, or at Warn with the error
 // and the wait before the next attempt when one failed. Headers and the
-// token are never logged.
+// token are never logged. For a Client or one call.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
 		if l == nil {
@@ -133,12 +218,27 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithInsecureHTTP allows a plain http:// base URL on a host other than this
-// machine, which sends the token in clear text. Use it only where the
-// network between client and server is trusted. Loopback (localhost,
-// 127.0.0.0/8, ::1) is always allowed.
+// machine, which sends the token in clear text (to the server, and to any
+// proxy the environment names). Use it only where the network between
+// client and server is trusted. Without it, plain http is allowed to this
+// machine only, straight to a loopback address and through no proxy,
+// whatever HTTP_PROXY says. For a Client only.
 func WithInsecureHTTP() Option {
 	return func(s *settings) error {
 		s.insecureHTTP = true
+		return nil
+	}
+}
+
+// WithResponseInto makes the call fill r with what it received besides the
+// conversations: status, headers, request id, attempts. r is filled on
+// failure too, as far as the call got. For one call only.
+func WithResponseInto(r *Response) Option {
+	return func(s *settings) error {
+		if r == nil {
+			return errors.New("chatwoot: WithResponseInto: the *Response is nil: pass the address of a chatwoot.Response")
+		}
+		s.response = r
 		return nil
 	}
 }

@@ -109,25 +109,41 @@ func (p retryPolicy) untilNextWindow(h http.Header) time.Duration {
 
 // retryableTransportError reports whether a failure to get any response is
 // worth another try, given that the caller's context is still live (so a
-// deadline here is one attempt's http.Client.Timeout). A refused redirect or
-// a certificate problem will fail the same way again.
+// deadline here is the attempt's own). A refused redirect, a redirect loop
+// or a certificate problem will fail the same way again.
 func retryableTransportError(err error) bool {
 	var redirect *RedirectError
 	var certInvalid *tls.CertificateVerificationError
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
-	return !errors.As(err, &redirect) && !errors.As(err, &certInvalid) && !errors.As(err, &unknownAuthority) &&
-		!errors.As(err, &hostname) && !errors.As(err, &invalid)
+	return !errors.As(err, &redirect) && !errors.Is(err, errTooManyRedirects) && !errors.As(err, &certInvalid) &&
+		!errors.As(err, &unknownAuthority) && !errors.As(err, &hostname) && !errors.As(err, &invalid)
 }
 
-// send does req, trying again as the policy allows, and returns a 200
-// response whose body the caller must close, or an error. Every other
-// response's body is read, drained and closed here, before any retry.
-func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, error) {
+// send does req, trying again as call allows, and returns a 200 response,
+// whose body the caller must read and then call release (which closes it
+// and ends the attempt), or an error. Every other response's body is read,
+// drained and closed here, before any retry.
+//
+// Time is bounded three ways: each attempt by call.timeout, counted from
+// when a connection may be used (a wait for one of the client's own
+// connections does not count); the waits between attempts together by
+// call.maxWait; and everything by ctx. A wait that would go past either
+// bound is not started: the last error is returned at once.
+func (c *Client) send(ctx context.Context, req *http.Request, call *settings) (*http.Response, func(), error) {
+	var waited time.Duration
 	for attempt := 1; ; attempt++ {
+		if call.response != nil {
+			call.response.Attempts, call.response.Waited = attempt, waited
+		}
+		if err := c.takeSlot(ctx); err != nil {
+			return nil, nil, fmt.Errorf("chatwoot: %s %s: waiting for a connection: %w", req.Method, redactURL(req.URL), err)
+		}
 		start := time.Now()
-		resp, err := c.httpClient.Do(req.WithContext(ctx))
+		attemptCtx, cancel := context.WithTimeout(ctx, call.timeout)
+		release := func() { cancel(); c.freeSlot() }
+		resp, err := c.httpClient.Do(req.WithContext(attemptCtx))
 		var (
 			failure error
 			retry   bool
@@ -135,26 +151,69 @@ func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, e
 			status  int
 		)
 		if err != nil {
+			release()
 			failure = fmt.Errorf("chatwoot: %s %s: %w", req.Method, redactURL(req.URL), unwrapURLError(err))
+			if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+				failure = fmt.Errorf("chatwoot: %s %s: no reply within %v (see WithTimeout): %w", req.Method, redactURL(req.URL), call.timeout, errAttemptTimeout)
+			}
 			retry = ctx.Err() == nil && retryableTransportError(err)
 			wait = c.retryPolicy.backoff(attempt)
 		} else {
+			call.response.record(resp)
 			status = resp.StatusCode
 			if status == http.StatusOK {
-				c.logAttempt(ctx, req, status, attempt, time.Since(start), nil, 0)
-				return resp, nil
+				c.logAttempt(ctx, call.logger, req, status, attempt, time.Since(start), nil, 0)
+				return resp, release, nil
 			}
-			failure = c.readAPIError(req, resp)
+			apiErr := c.readAPIError(req, resp)
+			release()
 			retry, wait = c.retryPolicy.afterStatus(resp, attempt)
+			if status == http.StatusTooManyRequests {
+				apiErr.RetryAfter = wait // when to come back, asked for or computed
+			}
+			failure = apiErr
 		}
-		if !retry || attempt > c.maxRetries {
-			c.logAttempt(ctx, req, status, attempt, time.Since(start), failure, 0)
-			return nil, failure
+		if retry && attempt > call.maxRetries {
+			retry = false
 		}
-		c.logAttempt(ctx, req, status, attempt, time.Since(start), failure, wait)
+		if retry && waited+wait > call.maxWait {
+			retry = false // over the budget: say when to come back instead
+		}
+		if deadline, ok := ctx.Deadline(); retry && ok && time.Now().Add(wait).After(deadline) {
+			retry = false // the context would end first: no use starting the wait
+		}
+		if !retry {
+			c.logAttempt(ctx, call.logger, req, status, attempt, time.Since(start), failure, 0)
+			return nil, nil, failure
+		}
+		c.logAttempt(ctx, call.logger, req, status, attempt, time.Since(start), failure, wait)
 		if err := c.sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("chatwoot: %s %s: gave up waiting %v to retry: %w (last attempt: %w)", req.Method, redactURL(req.URL), wait.Round(time.Millisecond), err, failure)
+			return nil, nil, fmt.Errorf("chatwoot: %s %s: gave up waiting %v to retry: %w (last attempt: %w)", req.Method, redactURL(req.URL), wait.Round(time.Millisecond), err, failure)
 		}
+		waited += wait
+	}
+}
+
+// errAttemptTimeout is an attempt that took longer than its timeout.
+var errAttemptTimeout = errors.New("the attempt timed out")
+
+// takeSlot waits for one of the default transport's connections to be free
+// for this attempt, or for ctx to end.
+func (c *Client) takeSlot(ctx context.Context) error {
+	if c.slots == nil {
+		return nil
+	}
+	select {
+	case c.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *Client) freeSlot() {
+	if c.slots != nil {
+		<-c.slots
 	}
 }
 
@@ -181,24 +240,24 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // logAttempt writes one line per attempt: never a header, never the token.
-func (c *Client) logAttempt(ctx context.Context, req *http.Request, status, attempt int, took time.Duration, failure error, retryIn time.Duration) {
-	if c.logger == nil {
+func (c *Client) logAttempt(ctx context.Context, logger *slog.Logger, req *http.Request, status, attempt int, took time.Duration, failure error, retryIn time.Duration) {
+	if logger == nil {
 		return
 	}
 	level := slog.LevelDebug
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
+		slog.String("path", c.token.scrub(req.URL.Path)),
 		slog.Int("status", status),
 		slog.Int("attempt", attempt),
 		slog.Duration("duration", took),
 	}
 	if failure != nil {
 		level = slog.LevelWarn
-		attrs = append(attrs, slog.String("error", c.token.scrub(failure.Error())))
+		attrs = append(attrs, slog.String("error", c.token.redactError(failure).Error()))
 	}
 	if retryIn > 0 {
 		attrs = append(attrs, slog.Duration("retry_in", retryIn))
 	}
-	c.logger.LogAttrs(ctx, level, "chatwoot request", attrs...)
+	logger.LogAttrs(ctx, level, "chatwoot request", attrs...)
 }

@@ -32,8 +32,8 @@ func listDemo(c *chatwoot.Client) ([]chatwoot.Conversation, error) {
 	return listDemoCtx(context.Background(), c)
 }
 
-func listDemoCtx(ctx context.Context, c *chatwoot.Client) ([]chatwoot.Conversation, error) {
-	return c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
+func listDemoCtx(ctx context.Context, c *chatwoot.Client, opts ...chatwoot.Option) ([]chatwoot.Conversation, error) {
+	return c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.DemoContactID, opts...)
 }
 
 func TestRetry_TransientStatusesAreRetried(t *testing.T) {
@@ -104,13 +104,65 @@ func TestRetry_ChatwootsRateLimitWaitsForTheNextWindow(t *testing.T) {
 	assert.Equal(t, []time.Duration{15 * time.Second}, waits.Waits(), "until 19:05:00 by the server's clock")
 }
 
+// rateLimitedAt is Chatwoot's 429 sent when the server's clock says date.
+func rateLimitedAt(date string) chatwoottest.Fault {
+	f := chatwoottest.RateLimited()
+	f.Header = http.Header{"Date": {date}}
+	return f
+}
+
 func TestRetry_RateLimitedAfterEveryAttempt(t *testing.T) {
-	srv, c, _ := fakeWithRetries(t)
-	srv.Inject(chatwoottest.RateLimited(), chatwoottest.RateLimited(), chatwoottest.RateLimited())
+	srv, c, waits := fakeWithRetries(t)
+	late := rateLimitedAt("Mon, 23 Nov 2026 19:04:55 GMT") // 5 s before the next window
+	srv.Inject(late, late, late)
 	_, err := listDemo(c)
 	assert.ErrorIs(t, err, chatwoot.ErrRateLimited)
 	assert.Contains(t, err.Error(), "429 Too Many Requests: Retry later")
 	assert.Len(t, srv.Requests(), 3)
+	assert.Equal(t, []time.Duration{5 * time.Second, 5 * time.Second}, waits.Waits())
+	var apiErr *chatwoot.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 5*time.Second, apiErr.RetryAfter, "when the window resets, computed: Chatwoot sends no Retry-After")
+}
+
+// The next window is 50 s away, past the 30 s the call may wait: it
+// returns at once, saying when to come back.
+func TestRetry_RateLimitPastTheBudgetReturnsAtOnce(t *testing.T) {
+	srv, c, waits := fakeWithRetries(t)
+	srv.Inject(rateLimitedAt("Mon, 23 Nov 2026 19:04:10 GMT"))
+	start := time.Now()
+	_, err := listDemo(c)
+	assert.Less(t, time.Since(start), time.Second)
+	require.ErrorIs(t, err, chatwoot.ErrRateLimited)
+	var apiErr *chatwoot.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 50*time.Second, apiErr.RetryAfter)
+	assert.Len(t, srv.Requests(), 1)
+	assert.Empty(t, waits.Waits())
+
+	// A larger budget, for this call only, waits for the window.
+	srv.Inject(rateLimitedAt("Mon, 23 Nov 2026 19:04:10 GMT"))
+	_, err = listDemoCtx(context.Background(), c, chatwoot.WithMaxRetryWait(time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{50 * time.Second}, waits.Waits())
+}
+
+// Waits add up against the budget: the third attempt would need 20 s more
+// after 15 s, past 30 s, so it is not made.
+func TestRetry_WaitsAddUpToTheBudget(t *testing.T) {
+	srv, c, waits := fakeWithRetries(t)
+	fault := chatwoottest.StatusFault(503, "text/plain", "busy")
+	fault.Header = http.Header{"Retry-After": {"15"}}
+	second := fault
+	second.Header = http.Header{"Retry-After": {"20"}}
+	srv.Inject(fault, second)
+	_, err := listDemo(c)
+	var apiErr *chatwoot.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 503, apiErr.StatusCode)
+	assert.Equal(t, 20*time.Second, apiErr.RetryAfter)
+	assert.Equal(t, []time.Duration{15 * time.Second}, waits.Waits())
+	assert.Len(t, srv.Requests(), 2)
 }
 
 func TestRetry_RetryAfterIsHonouredUpToACap(t *testing.T) {
@@ -130,7 +182,8 @@ func TestRetry_RetryAfterIsHonouredUpToACap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, c, waits := fakeWithRetries(t)
+			// A budget that allows the longest wait the server may ask for.
+			srv, c, waits := fakeWithRetries(t, chatwoot.WithMaxRetryWait(2*time.Minute))
 			chatwoot.SetClock(c, func() time.Time { return now })
 			fault := chatwoottest.StatusFault(503, "text/plain", "busy")
 			fault.Header = http.Header{"Retry-After": {tt.retryAfter}}
@@ -201,19 +254,41 @@ func TestRetry_DrainsTheFailedReplyAndReusesTheConnection(t *testing.T) {
 	assert.Equal(t, int32(1), conns.Load(), "one connection for both attempts")
 }
 
-func TestRetry_WaitsEndWhenTheContextDoes(t *testing.T) {
+// A wait that cannot end before the context's deadline is not started.
+func TestRetry_AWaitPastTheDeadlineIsNotStarted(t *testing.T) {
 	srv := chatwoottest.NewServer(t)
-	c, err := srv.Client() // real sleeping: a 429 waits up to a minute
+	c, err := srv.Client() // real sleeping
 	require.NoError(t, err)
-	srv.Inject(chatwoottest.RateLimited())
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	fault := chatwoottest.StatusFault(503, "text/plain", "busy")
+	fault.Header = http.Header{"Retry-After": {"30"}}
+	srv.Inject(fault)
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	_, err = listDemoCtx(ctx, c)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 500*time.Millisecond, "at once, not after the 1.5 s")
+	var apiErr *chatwoot.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 30*time.Second, apiErr.RetryAfter)
+	assert.Len(t, srv.Requests(), 1)
+}
+
+// A wait under way ends when the context is canceled, and says so.
+func TestRetry_WaitsEndWhenTheContextDoes(t *testing.T) {
+	srv := chatwoottest.NewServer(t)
+	c, err := srv.Client() // real sleeping
+	require.NoError(t, err)
+	limited := chatwoottest.RateLimited()
+	limited.Header = http.Header{"Retry-After": {"20"}}
+	srv.Inject(limited)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err = listDemoCtx(ctx, c)
+	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorIs(t, err, chatwoot.ErrRateLimited, "and says what it was waiting out")
 	assert.Contains(t, err.Error(), "gave up waiting")
-	assert.Less(t, time.Since(start), 10*time.Second, "not the minute the 429 asked for")
+	assert.Less(t, time.Since(start), 10*time.Second, "not the 20 s the 429 asked for")
 	assert.Len(t, srv.Requests(), 1)
 }
 
@@ -248,11 +323,11 @@ func TestRetry_BackoffIsCappedAndJittered(t *testing.T) {
 	assert.Greater(t, len(seen), 1, "jitter spreads the waits")
 }
 
-func TestDefaultHTTPClient_HasATimeoutAndPoolsConnections(t *testing.T) {
+func TestDefaultHTTPClient_TimesEachAttemptItself(t *testing.T) {
 	c := newClient(t, "https://chat.example.com")
 	hc := chatwoot.HTTPClientOf(c)
-	assert.Equal(t, 30*time.Second, hc.Timeout)
-	assert.Equal(t, chatwoot.DefaultTimeout, hc.Timeout)
+	assert.Zero(t, hc.Timeout, "no http.Client.Timeout: it would count the wait for a connection")
+	assert.Equal(t, 30*time.Second, chatwoot.DefaultTimeout)
 
 	mine := &http.Client{Timeout: 3 * time.Second}
 	assert.Equal(t, 3*time.Second, chatwoot.HTTPClientOf(newClient(t, "https://chat.example.com", chatwoot.WithHTTPClient(mine))).Timeout,
@@ -297,4 +372,59 @@ func TestRetry_DatabaseTimeoutIsRetried(t *testing.T) {
 	require.ErrorIs(t, err, chatwoot.ErrServerTimeout)
 	assert.Contains(t, err.Error(), "422 Unprocessable Entity: The request took too long to complete. Please try again.")
 	assert.Len(t, srv.Requests(), 5, "1+1, then 3 attempts")
+}
+
+// Each attempt has its own deadline (WithTimeout): a server that does not
+// answer in time costs one attempt, and the next one is made.
+func TestRetry_AnAttemptThatTimesOutIsRetried(t *testing.T) {
+	srv, c, waits := fakeWithRetries(t, chatwoot.WithTimeout(100*time.Millisecond))
+	srv.Inject(chatwoottest.Fault{Delay: 5 * time.Second})
+	convs, err := listDemo(c)
+	require.NoError(t, err)
+	assert.Len(t, convs, chatwoottest.DemoConversationCount)
+	assert.Len(t, srv.Requests(), 2)
+	assert.Len(t, waits.Waits(), 1)
+
+	srv.Inject(chatwoottest.Fault{Delay: 5 * time.Second})
+	_, err = listDemoCtx(context.Background(), c, chatwoot.WithMaxRetries(0))
+	assert.ErrorContains(t, err, "no reply within 100ms (see WithTimeout)")
+}
+
+// Per-call options apply to that call; client-only ones are refused there.
+func TestCallOptions(t *testing.T) {
+	srv, c, waits := fakeWithRetries(t)
+	srv.Inject(chatwoottest.StatusFault(503, "text/plain", "busy"), chatwoottest.StatusFault(503, "text/plain", "busy"))
+	_, err := listDemoCtx(context.Background(), c, chatwoot.WithMaxRetries(0))
+	require.Error(t, err, "no retries for this call")
+	assert.Len(t, srv.Requests(), 1)
+	_, err = listDemo(c)
+	require.NoError(t, err, "the client's own retries are unchanged")
+	assert.Len(t, waits.Waits(), 1)
+
+	for name, opt := range map[string]chatwoot.Option{
+		"WithAPIToken":         chatwoot.WithAPIToken("other"),
+		"WithHTTPClient":       chatwoot.WithHTTPClient(&http.Client{}),
+		"WithUserAgent":        chatwoot.WithUserAgent("x"),
+		"WithMaxResponseBytes": chatwoot.WithMaxResponseBytes(4096),
+		"WithInsecureHTTP":     chatwoot.WithInsecureHTTP(),
+	} {
+		_, err := listDemoCtx(context.Background(), c, opt)
+		assert.ErrorContains(t, err, name+" is for a Client: pass it to NewClient", name)
+	}
+	_, err = chatwoot.NewClient(srv.URL, chatwoot.WithAPIToken(srv.Token), chatwoot.WithResponseInto(&chatwoot.Response{}))
+	assert.ErrorContains(t, err, "WithResponseInto is for one call")
+}
+
+func TestWithResponseInto(t *testing.T) {
+	srv, c, _ := fakeWithRetries(t)
+	busy := chatwoottest.StatusFault(503, "text/plain", "busy")
+	srv.Inject(busy)
+	var resp chatwoot.Response
+	_, err := listDemoCtx(context.Background(), c, chatwoot.WithResponseInto(&resp))
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, 2, resp.Attempts)
+	assert.Equal(t, 250*time.Millisecond, resp.Waited)
+	assert.Contains(t, resp.Header.Get("Content-Type"), "application/json")
+	assert.NotEmpty(t, resp.RequestID, "the fake sends X-Request-Id, as Rails does")
 }

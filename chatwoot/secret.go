@@ -1,6 +1,7 @@
 package chatwoot
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -149,19 +150,20 @@ var jsonEscapes = map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': 
 var htmlEntities = map[string]byte{"lt": '<', "gt": '>', "amp": '&', "quot": '"', "apos": '\''}
 
 // excerpt quotes up to n bytes of body around offset, scrubbed first (a cut
-// through the token would leave a part of it that no longer matches), with
-// offset moved to where it lands in the scrubbed text.
+// through the token would leave a part of it that no longer matches). Only
+// a window around offset is scrubbed, wide enough to hold any form of the
+// token that reaches into the quote, so a 16 MiB body costs no more than a
+// small one.
 func (s secret) excerpt(body []byte, offset int64, n int) string {
 	offset = min(max(offset, 0), int64(len(body)))
-	before := s.scrub(string(body[:offset]))
-	all := s.scrub(string(body))
-	// Where the text before offset ends in the scrubbed whole: the same
-	// scrubbed prefix, unless a redaction spans offset.
-	at := int64(len(before))
-	if !strings.HasPrefix(all, before) {
-		at = int64(len(commonPrefix(all, before)))
-	}
-	return excerpt([]byte(all), at, n)
+	margin := int64(n + 10*len(s)) // an escaped byte takes at most 10 (&#x0041;)
+	lo, hi := max(offset-margin, 0), min(offset+margin, int64(len(body)))
+	before := s.scrub(string(body[lo:offset]))
+	window := s.scrub(string(body[lo:hi]))
+	// Where offset lands in the scrubbed window: after the scrubbed text
+	// before it, unless a redaction spans offset.
+	at := int64(len(commonPrefix(window, before)))
+	return excerpt([]byte(window), at, n)
 }
 
 func commonPrefix(a, b string) string {
@@ -172,4 +174,82 @@ func commonPrefix(a, b string) string {
 		}
 	}
 	return a[:n]
+}
+
+// redactError is the way out for every error the client returns or logs:
+// the fields of its own error types are scrubbed in place, and any other
+// error (from the transport, with text the server or a proxy chose) is
+// replaced by one with the scrubbed text, that still matches what it
+// matched with errors.Is.
+func (s secret) redactError(err error) error {
+	if err == nil {
+		return nil
+	}
+	s.scrubTree(err)
+	switch err.(type) {
+	case *APIError, *DecodeError, *RedirectError, *redactedError:
+		return err
+	}
+	return &redactedError{text: s.scrub(err.Error()), cause: err}
+}
+
+// scrubTree scrubs the fields of the client's own errors anywhere in err's
+// tree, and replaces the cause a DecodeError wraps.
+func (s secret) scrubTree(err error) {
+	switch e := err.(type) {
+	case *APIError:
+		e.Message, e.ContentType, e.Body, e.URL = s.scrub(e.Message), s.scrub(e.ContentType), s.scrub(e.Body), s.scrub(e.URL)
+		e.RequestID = s.scrub(e.RequestID)
+	case *DecodeError:
+		e.ContentType, e.Field, e.Excerpt, e.URL = s.scrub(e.ContentType), s.scrub(e.Field), s.scrub(e.Excerpt), s.scrub(e.URL)
+		e.RequestID = s.scrub(e.RequestID)
+		if e.Err != nil {
+			e.Err = s.redactError(e.Err)
+		}
+		return
+	case *RedirectError:
+		e.From, e.To = s.scrub(e.From), s.scrub(e.To)
+	case *redactedError:
+		return
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		if inner := u.Unwrap(); inner != nil {
+			s.scrubTree(inner)
+		}
+	case interface{ Unwrap() []error }:
+		for _, inner := range u.Unwrap() {
+			s.scrubTree(inner)
+		}
+	}
+}
+
+// redactedError stands in for an error whose text may hold the token. Its
+// cause is not returned by Unwrap, since the cause's own Error would show
+// the text again; errors.Is still sees through it (context.Canceled,
+// context.DeadlineExceeded, the sentinels), and errors.As finds the
+// client's own error types, whose fields are scrubbed.
+type redactedError struct {
+	text  string
+	cause error
+}
+
+func (e *redactedError) Error() string { return e.text }
+
+// Is reports whether the cause matches target.
+func (e *redactedError) Is(target error) bool { return errors.Is(e.cause, target) }
+
+// As finds the client's own error types in the cause.
+func (e *redactedError) As(target any) bool {
+	switch target.(type) {
+	case **APIError, **DecodeError, **RedirectError:
+		return errors.As(e.cause, target)
+	}
+	return false
+}
+
+// Timeout reports whether the cause was a timeout, as net.Error does.
+func (e *redactedError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.cause, &t) && t.Timeout()
 }

@@ -154,7 +154,7 @@ func TestLimits_ABodyPastTheCapIsAnError(t *testing.T) {
 	assert.Contains(t, err.Error(), "larger than 4096 bytes")
 
 	_, err = chatwoot.NewClient(srv.URL, chatwoot.WithAPIToken("t"), chatwoot.WithMaxResponseBytes(10))
-	assert.ErrorContains(t, err, "at least 1024")
+	assert.ErrorContains(t, err, "is out of range: pass 1024 to")
 }
 
 func TestLimits_AnErrorBodyIsReadOnlyInPart(t *testing.T) {

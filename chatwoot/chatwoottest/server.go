@@ -132,8 +132,8 @@ func normalize(c *chatwoot.Conversation) {
 	}
 	for _, m := range []*chatwoot.FreeForm{&c.AdditionalAttributes, &c.CustomAttributes,
 		&c.Meta.Sender.AdditionalAttributes, &c.Meta.Sender.CustomAttributes} {
-		if *m == nil {
-			*m = chatwoot.FreeForm{}
+		if len(*m) == 0 {
+			*m = chatwoot.FreeForm("{}")
 		}
 	}
 }
@@ -154,6 +154,7 @@ func (s *Server) Violations() []error {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Request-Id", newRequestID()) // as Rails does, on every reply
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone()})
 	var fault *Fault
@@ -244,6 +245,14 @@ func (s *Server) violate(err error) {
 	if s.t != nil {
 		s.t.Errorf("%v", err)
 	}
+}
+
+// newRequestID makes an id like the UUIDs Rails puts in X-Request-Id.
+func newRequestID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 func randomToken() string {

@@ -84,7 +84,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no ids", map[string]string{"CHATWOOT_URL": "https://chat.example.com", "CHATWOOT_API_TOKEN": "t"}, nil, "give -account and -contact"},
 		{"bad output", nil, []string{"-demo", "-o", "yaml"}, `-o "yaml": choose table or json`},
 		{"stray argument", nil, []string{"-demo", "4821"}, `unexpected argument "4821"`},
-		{"bad URL", map[string]string{"CHATWOOT_URL": "chat.example.com", "CHATWOOT_API_TOKEN": "t"}, []string{"-account", "3", "-contact", "4"}, "is not an http(s) URL"},
+		{"bad URL", map[string]string{"CHATWOOT_URL": "chat.example.com", "CHATWOOT_API_TOKEN": "t"}, []string{"-account", "3", "-contact", "4"}, "has no scheme"},
 		{"unknown flag", nil, []string{"-token", "x"}, "flag provided but not defined: -token"},
 	}
 	for _, tt := range tests {
