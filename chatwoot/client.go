@@ -293,6 +293,13 @@ func redactURL(u *url.URL) string {
 // anything else you print that came from the server.
 func (c *Client) Redact(text string) string { return c.token.scrub(text) }
 
+// RedactorFor returns the scrubbing that Client.Redact does, for a token
+// that has no Client yet (to print NewClient's error, say).
+func RedactorFor(token string) func(string) string {
+	s := secret(strings.TrimSpace(token))
+	return s.scrub
+}
+
 // String describes the client without its token.
 func (c *Client) String() string {
 	return fmt.Sprintf("chatwoot.Client{BaseURL: %s, Token: %s}", c.server, redacted)

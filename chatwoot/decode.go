@@ -8,9 +8,9 @@ import (
 	"io"
 	"mime"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
@@ -35,44 +35,62 @@ const maxConversations = 1000
 
 // maxReserve is the most memory reserved for a body ahead of the bytes
 // received. A Content-Length up to it (a large Chatwoot reply is about
-// 100 KiB) is trusted for the size of the buffer, so an honest reply is read
-// into one allocation of its exact size, which the conversations then keep
-// (each one's RawJSON is a part of it) without a copy. A larger or absent
-// Content-Length grows the buffer as bytes arrive, so a server that
-// announces 16 MiB and stalls costs 256 KiB, not 16 MiB.
+// 100 KiB) is trusted for the size of the buffer, so an honest reply is
+// read into one allocation of its exact size, which the conversations then
+// keep (each one's RawJSON is a part of it) without a copy. A larger or
+// absent Content-Length is read in chunks as bytes arrive, then copied once
+// into a buffer of the size received: a server that announces 16 MiB and
+// stalls costs 256 KiB, not 16 MiB, and no body costs more than twice its
+// size.
 const maxReserve = 256 << 10
+
+// chunks are the reusable pieces a body of unknown size is read into.
+var chunks = sync.Pool{New: func() any { return new([maxReserve]byte) }}
 
 // readBody reads r to its end, at most limit bytes: more is a
 // *tooLargeError (with the first bytes read). sizeHint is the
 // Content-Length, or -1.
 func readBody(r io.Reader, sizeHint, limit int64) ([]byte, error) {
-	size := int64(4 << 10)
-	if sizeHint > 0 {
-		size = min(sizeHint, maxReserve)
-	}
-	buf := make([]byte, 0, min(size, limit+1))
-	for {
-		if len(buf) == cap(buf) {
-			// Full: the body may be over. Probe for one more byte before
-			// growing, so that a body of exactly sizeHint bytes costs no
-			// second allocation.
-			var probe [1]byte
-			n, err := io.ReadFull(r, probe[:])
-			if n == 0 {
-				return buf, ignoreEOF(err)
-			}
-			if int64(len(buf)) >= limit {
-				return buf, &tooLargeError{limit: limit}
-			}
-			buf = append(buf, probe[0])
-			buf = slices.Grow(buf, int(min(int64(cap(buf)), limit-int64(len(buf))+1)))
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
+	if sizeHint > 0 && sizeHint <= min(maxReserve, limit) {
+		buf := make([]byte, sizeHint)
+		n, err := io.ReadFull(r, buf)
 		if err != nil {
-			return buf, ignoreEOF(err)
+			return buf[:n], err // net/http says ErrUnexpectedEOF for a short body
+		}
+		return buf, nil
+	}
+	var (
+		parts []*[maxReserve]byte
+		total int64
+		last  int
+		err   error
+	)
+	defer func() {
+		for _, p := range parts {
+			chunks.Put(p)
+		}
+	}()
+	for err == nil {
+		part := chunks.Get().(*[maxReserve]byte)
+		parts = append(parts, part)
+		last, err = io.ReadFull(r, part[:])
+		total += int64(last)
+		if total > limit {
+			err = &tooLargeError{limit: limit}
 		}
 	}
+	out := make([]byte, 0, min(total, limit))
+	for i, p := range parts {
+		n := maxReserve
+		if i == len(parts)-1 {
+			n = last
+		}
+		out = append(out, p[:min(n, cap(out)-len(out))]...)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) && sizeHint < 0 {
+		err = nil // the end of a body of unknown length
+	}
+	return out, err
 }
 
 func ignoreEOF(err error) error {

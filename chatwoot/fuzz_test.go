@@ -2,7 +2,13 @@ package chatwoot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -63,3 +69,56 @@ func decodeNumbers(t *testing.T, b []byte) any {
 	require.NoError(t, dec.Decode(&v))
 	return v
 }
+
+// FuzzNoTokenInErrors plays a server that puts the token somewhere in its
+// reply: status, Content-Type, Location or body. Whatever it sends, no
+// error text, error field or log line holds the token.
+func FuzzNoTokenInErrors(f *testing.F) {
+	const token = "Fz-T0ken-9a8b7c6d"
+	f.Add(401, "application/json", "", []byte(`{"error":"bad TOKEN"}`))
+	f.Add(200, "application/json", "", []byte(`{"payload":[{"id":1,"snoozed_until":"TOKEN"}]}`))
+	f.Add(200, "text/TOKEN", "", []byte(`<title>TOKEN</title>`))
+	f.Add(302, "", "https://elsewhere.example/TOKEN", []byte(``))
+	f.Add(502, "text/html", "", []byte(`<html>`+strings.Repeat("x", 150)+`TOKEN</html>`))
+	f.Add(200, "application/json", "", []byte(`{"payload":[{"id":1,"TOKEN":[}]}`))
+	f.Fuzz(func(t *testing.T, status int, contentType, location string, body []byte) {
+		if status < 200 || status > 599 {
+			return
+		}
+		put := func(s string) string { return strings.ReplaceAll(s, "TOKEN", token) }
+		contentType, location = put(contentType), put(location)
+		body = []byte(put(string(body)))
+		var log bytes.Buffer
+		c, err := NewClient("https://chat.example.com", WithAPIToken(token), WithMaxRetries(0),
+			WithLogger(slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+			WithHTTPClient(&http.Client{Transport: fakeReply(status, contentType, location, body)}))
+		require.NoError(t, err)
+		_, err = c.ListContactConversations(context.Background(), 3, 4821)
+		texts := []string{log.String()}
+		if err != nil {
+			texts = append(texts, err.Error(), fmt.Sprintf("%+v %#v", err, err))
+		}
+		for _, text := range texts {
+			assert.NotContains(t, strings.ToLower(text), strings.ToLower(token))
+		}
+	})
+}
+
+// fakeReply is a transport that answers every request with one reply.
+func fakeReply(status int, contentType, location string, body []byte) http.RoundTripper {
+	return roundTrip(func(r *http.Request) (*http.Response, error) {
+		h := http.Header{}
+		if contentType != "" {
+			h.Set("Content-Type", contentType)
+		}
+		if location != "" {
+			h.Set("Location", location)
+		}
+		return &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(bytes.NewReader(body)),
+			ContentLength: int64(len(body)), Request: r}, nil
+	})
+}
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

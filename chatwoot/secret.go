@@ -3,6 +3,7 @@ package chatwoot
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -40,43 +41,57 @@ func (s secret) scrub(text string) string {
 	if len(s) == 0 || text == "" {
 		return text
 	}
+	token := asciiLower(string(s))
+	// The token as it is, and as escapes decode to: two searches, because an
+	// escape next to the plain token may swallow its first byte ("%0" and
+	// "F..." read as "%0F").
+	cuts := find(asciiLower(text), token, nil)
 	view, spans := decodeEscapes(text)
-	lowerView := strings.ToLower(view)
-	token := strings.ToLower(string(s))
-	var cuts []span // in text, in order, not overlapping
-	for from := 0; ; {
-		i := strings.Index(lowerView[from:], token)
-		if i < 0 {
-			break
-		}
-		start, end := from+i, from+i+len(token)
-		cuts = append(cuts, span{spans[start].start, spans[end-1].end})
-		from = end
-	}
-	lastEnd := 0
-	if len(cuts) > 0 {
-		lastEnd = cuts[len(cuts)-1].end
-	}
-	for k := len(token) - 1; k >= minPrefix; k-- {
-		if strings.HasSuffix(lowerView, token[:k]) {
-			if start := spans[len(view)-k].start; start >= lastEnd {
-				cuts = append(cuts, span{start, len(text)})
-			}
-			break
-		}
-	}
+	cuts = append(cuts, find(asciiLower(view), token, spans)...)
 	if len(cuts) == 0 {
 		return text
 	}
-	var b strings.Builder
+	slices.SortFunc(cuts, func(a, b span) int { return a.start - b.start })
+	var out strings.Builder
 	at := 0
 	for _, c := range cuts {
-		b.WriteString(text[at:c.start])
-		b.WriteString(redacted)
+		if c.end <= at {
+			continue // inside a cut made already
+		}
+		out.WriteString(text[at:max(at, c.start)])
+		out.WriteString(redacted)
 		at = c.end
 	}
-	b.WriteString(text[at:])
-	return b.String()
+	out.WriteString(text[at:])
+	return strings.ReplaceAll(out.String(), redacted+redacted, redacted)
+}
+
+// find returns where token occurs in text, and where text ends with a
+// beginning of it (minPrefix bytes or more: text cut short). With spans,
+// text is a decoded view and the places are mapped back to the original.
+func find(text, token string, spans []span) []span {
+	var found []span
+	add := func(start, end int) {
+		if spans != nil {
+			start, end = spans[start].start, spans[end-1].end
+		}
+		found = append(found, span{start, end})
+	}
+	for from := 0; ; {
+		i := strings.Index(text[from:], token)
+		if i < 0 {
+			break
+		}
+		add(from+i, from+i+len(token))
+		from += i + len(token)
+	}
+	for k := len(token) - 1; k >= minPrefix; k-- {
+		if strings.HasSuffix(text, token[:k]) {
+			add(len(text)-k, len(text))
+			break
+		}
+	}
+	return found
 }
 
 // decodeEscapes returns text with one level of JSON, percent and HTML
@@ -136,6 +151,17 @@ func decodeEscape(s string) (byte, int) {
 		}
 	}
 	return s[0], 1
+}
+
+// asciiLower lowers A to Z and leaves every other byte as it is.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func asciiOrZero(r uint64) byte {

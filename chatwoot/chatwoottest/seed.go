@@ -105,3 +105,27 @@ func NewConversation(id, contactID int64) chatwoot.Conversation {
 	c.Meta.Sender.Name = fmt.Sprintf("Contact %d", contactID)
 	return c
 }
+
+// messageTemplate is an incoming text message from the contact, in the
+// shape of the shared example's.
+var messageTemplate = []byte(`{"id": 1, "content": "", "account_id": 3, "inbox_id": 9, "conversation_id": 1,
+  "message_type": 0, "created_at": 1777901400, "updated_at": "2026-05-04T13:30:00.000Z", "private": false,
+  "status": "sent", "source_id": null, "content_type": "text", "content_attributes": {},
+  "sender_type": "Contact", "sender_id": 1, "external_source_ids": {}, "additional_attributes": {},
+  "processed_message_content": "", "sentiment": {},
+  "conversation": {"assignee_id": null, "unread_count": 1, "last_activity_at": 1777901400,
+    "contact_inbox": {"source_id": "00000000-0000-4000-8000-000000000001"}},
+  "sender": {"additional_attributes": {}, "custom_attributes": {}, "email": null, "id": 1,
+    "identifier": null, "name": "", "phone_number": null, "thumbnail": "", "blocked": false, "type": "contact"}}`)
+
+// NewMessage returns a valid incoming text message from the contact, with
+// id, the conversation's display id and content, for a test to put in a
+// conversation's Messages (and LastNonActivityMessage).
+func NewMessage(id, conversationID int64, content string) chatwoot.Message {
+	var m chatwoot.Message
+	// The template is a constant checked by the tests: it always decodes.
+	_ = json.Unmarshal(messageTemplate, &m)
+	m.ID, m.ConversationID = id, conversationID
+	m.Content, m.ProcessedMessageContent = &content, &content
+	return m
+}

@@ -18,10 +18,11 @@ const exitDrift = 3
 // follows and prints each difference, then a one-line verdict. A new
 // Chatwoot release shows up here first: keys and values it added, and
 // anything it changed.
-func checkDrift(w io.Writer, convs []chatwoot.Conversation, listErr error) int {
+func checkDrift(w io.Writer, convs []chatwoot.Conversation, listErr error, redact func(string) string) int {
+	safe := func(s string) string { return printable(redact(s)) }
 	var decErr *chatwoot.DecodeError
 	if errors.As(listErr, &decErr) {
-		fmt.Fprintf(w, "violation\t%s\n", printable(decErr.Error()))
+		fmt.Fprintf(w, "violation\t%s\n", safe(decErr.Error()))
 		fmt.Fprintln(w, "differs: this library cannot read the reply (see above); please report it with the Chatwoot version")
 		return exitDrift
 	}
@@ -48,7 +49,7 @@ func checkDrift(w io.Writer, convs []chatwoot.Conversation, listErr error) int {
 		if d.Detail != "" {
 			detail = ": " + d.Detail
 		}
-		fmt.Fprintf(tw, "%s\t%s%s\n", d.Kind, printable(d.Path), printable(detail))
+		fmt.Fprintf(tw, "%s\t%s%s\n", d.Kind, safe(d.Path), safe(detail))
 	}
 	if err := tw.Flush(); err != nil {
 		return exitAPIError

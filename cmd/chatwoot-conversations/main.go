@@ -84,8 +84,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return exitUsage
 	}
+	// Every line for people goes through say: the token is redacted (in
+	// any form a server or proxy may have echoed it) and control
+	// characters are neutralised. Only -o json is written as it is.
+	var redact func(string) string
+	say := func(w io.Writer, format string, a ...any) {
+		text := fmt.Sprintf(format, a...)
+		if redact != nil {
+			text = redact(text)
+		}
+		fmt.Fprintln(w, printable(text))
+	}
 	usageError := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "chatwoot-conversations: "+format+"\nRun chatwoot-conversations -h for help.\n", a...)
+		say(stderr, "chatwoot-conversations: "+format, a...)
+		fmt.Fprintln(stderr, "Run chatwoot-conversations -h for help.")
 		return exitUsage
 	}
 	if flags.NArg() > 0 {
@@ -106,7 +118,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if *contactID == 0 {
 			*contactID = chatwoottest.DemoContactID
 		}
-		fmt.Fprintf(stderr, "demo: contact %d of account %d, from a fake Chatwoot server at %s\n", *contactID, *accountID, srv.URL)
+		say(stderr, "demo: contact %d of account %d, from a fake Chatwoot server at %s", *contactID, *accountID, srv.URL)
 		client, err = srv.Client()
 	} else {
 		baseURL, token := getenv("CHATWOOT_URL"), getenv("CHATWOOT_API_TOKEN")
@@ -118,20 +130,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		case *accountID < 1 || *contactID < 1:
 			return usageError("give -account and -contact, the positive ids in Chatwoot's address bar (.../app/accounts/ACCOUNT/contacts/CONTACT)")
 		}
+		redact = chatwoot.RedactorFor(token)
 		client, err = chatwoot.NewClient(baseURL, chatwoot.WithAPIToken(token), chatwoot.WithUserAgent("chatwoot-conversations"))
 	}
 	if err != nil {
 		return usageError("%v", err)
 	}
+	redact = client.Redact
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	convs, err := client.ListContactConversations(ctx, *accountID, *contactID)
 	if *check && (err == nil || errors.As(err, new(*chatwoot.DecodeError))) {
-		return checkDrift(stdout, convs, err)
+		return checkDrift(stdout, convs, err, client.Redact)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "chatwoot-conversations: %v\n", err)
+		say(stderr, "chatwoot-conversations: %v", err)
 		return exitAPIError
 	}
 	if *output == "json" {
@@ -139,17 +153,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		enc.SetIndent("", "  ")
 		err = enc.Encode(map[string][]chatwoot.Conversation{"payload": convs})
 	} else {
-		err = writeTable(stdout, convs, loc)
+		err = writeTable(stdout, convs, loc, client.Redact)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "chatwoot-conversations: writing the output: %v\n", err)
+		say(stderr, "chatwoot-conversations: writing the output: %v", err)
 		return exitAPIError
 	}
 	return exitOK
 }
 
-// writeTable prints one line per conversation.
-func writeTable(w io.Writer, convs []chatwoot.Conversation, loc *time.Location) error {
+// writeTable prints one line per conversation, each cell made safe for a
+// terminal (see printable) and with the token redacted.
+func writeTable(w io.Writer, convs []chatwoot.Conversation, loc *time.Location, redact func(string) string) error {
+	cell := func(s string) string { return printable(redact(s)) }
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tPRIORITY\tINBOX\tASSIGNEE\tLABELS\tLAST ACTIVITY\tLATEST MESSAGE")
 	for i := range convs {
@@ -162,8 +178,8 @@ func writeTable(w io.Writer, convs []chatwoot.Conversation, loc *time.Location) 
 		if labels == "" {
 			labels = "-"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, c.Status, priority, c.InboxID,
-			assigneeName(c), labels, c.LastActivityAt.Time().In(loc).Format("2006-01-02 15:04"), latestMessage(c))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, cell(string(c.Status)), cell(priority), c.InboxID,
+			cell(assigneeName(c)), cell(labels), c.LastActivityAt.Time().In(loc).Format("2006-01-02 15:04"), cell(latestMessage(c)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
