@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -386,4 +387,62 @@ func TestTime_WaitingForAConnectionDoesNotCountAgainstTheAttempt(t *testing.T) {
 	wg.Wait()
 	assert.Zero(t, failed.Load(), "no call timed out while queued")
 	assert.LessOrEqual(t, most.Load(), int32(16))
+}
+
+// A same-host redirect loop is a permanent failure: 10 requests in all (the
+// first and 9 redirects followed, the 10th refused), not 10 per attempt.
+func TestHostile_ARedirectLoopIsNotRetried(t *testing.T) {
+	var requests atomic.Int32
+	url := serveRaw(t, func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.Redirect(w, r, r.URL.Path, http.StatusFound)
+	})
+	_, err := newClient(t, url, chatwoot.WithMaxRetries(2)).ListContactConversations(context.Background(), 3, 4821)
+	assert.ErrorContains(t, err, "the server redirects in a loop")
+	assert.Equal(t, int32(10), requests.Load())
+}
+
+// The worst a full-size reply can hold in memory: a 16 MiB body of 20
+// conversations whose every byte is in a string, a raw value or a voice
+// call. What the returned conversations keep alive stays under three times
+// the body, plus the structs (bounded by 1000 conversations and 10000 list
+// items), as WithMaxResponseBytes says.
+func TestHostile_MemoryOfAFullReplyIsBounded(t *testing.T) {
+	conv := string(fixture(t, "v4_18.json"))
+	var body struct{ Payload []map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(conv), &body))
+	filler := strings.Repeat("é", 120_000) // 240 KB a value
+	one := body.Payload[0]
+	one["custom_attributes"] = map[string]any{"notes": filler}
+	one["additional_attributes"] = map[string]any{"notes": filler}
+	msg := one["messages"].([]any)[0].(map[string]any)
+	msg["content"] = filler
+	msg["call"].(map[string]any)["transcript"] = filler
+	msg["sender"].(map[string]any)["name"] = filler
+	var convs []any
+	for i := range 20 {
+		c := map[string]any{}
+		for k, v := range one {
+			c[k] = v
+		}
+		c["id"] = i + 1
+		convs = append(convs, c)
+	}
+	reply, err := json.Marshal(map[string]any{"payload": convs})
+	require.NoError(t, err)
+	require.Greater(t, len(reply), 15<<20)
+	srv, _ := serveBody(t, 200, "application/json", reply)
+	c := newClient(t, srv.URL, chatwoot.WithMaxResponseBytes(32<<20))
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	got, err := c.ListContactConversations(context.Background(), 3, 4821)
+	require.NoError(t, err)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	held := after.HeapAlloc - before.HeapAlloc
+	runtime.KeepAlive(got)
+	assert.Less(t, held, uint64(3*len(reply)+8<<20))
+	t.Logf("a %.1f MiB reply: the conversations hold %.1f MiB (%.2f× the body)", float64(len(reply))/(1<<20), float64(held)/(1<<20), float64(held)/float64(len(reply)))
 }
