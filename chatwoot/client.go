@@ -297,6 +297,9 @@ func (c *Client) Redact(text string) string { return c.token.scrub(text) }
 // that has no Client yet (to print NewClient's error, say).
 func RedactorFor(token string) func(string) string {
 	s := secret(strings.TrimSpace(token))
+	if len(s) < minTokenLength {
+		s = "" // WithAPIToken refuses it: nothing will be sent
+	}
 	return s.scrub
 }
 

@@ -24,8 +24,9 @@ func TestNewClient_RefusesBadConfiguration(t *testing.T) {
 	}{
 		{"no token", "https://chat.example.com", nil, "no API token: pass chatwoot.WithAPIToken"},
 		{"empty token", "https://chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken(" \n")}, "the token is empty"},
-		{"control character in token", "https://chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken("abc\x00def")}, "control or non-ASCII character at byte 3"},
-		{"space inside token", "https://chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken("abc def")}, "at byte 3"},
+		{"control character in token", "https://chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken("abc\x00defghij")}, "control or non-ASCII character at byte 3"},
+		{"cut-off token", "https://chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken("abc123")}, "the token has 6 characters; Chatwoot's have 24"},
+		{"space inside token", "https://chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken("abc defghijk")}, "at byte 3"},
 		{"empty URL", "", []chatwoot.Option{chatwoot.WithAPIToken(testToken)}, "the base URL is empty"},
 		{"no scheme", "chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken(testToken)}, "has no scheme: write https://"},
 		{"other scheme", "ftp://chat.example.com", []chatwoot.Option{chatwoot.WithAPIToken(testToken)}, "is not an http(s) URL with a host"},

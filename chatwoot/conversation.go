@@ -139,3 +139,30 @@ var conversationKeys = sync.OnceValue(func() map[string]struct{} {
 	}
 	return keys
 })
+
+// MaxConversations is the most conversations Chatwoot returns for a contact
+// (it has no paging): a reply of this many may leave older ones out.
+const MaxConversations = 20
+
+// MayHaveMore reports whether a contact may have more conversations than
+// convs, a reply of ListContactConversations: Chatwoot sends at most
+// MaxConversations, newest activity first, and says nothing of the rest.
+func MayHaveMore(convs []Conversation) bool { return len(convs) >= MaxConversations }
+
+// GetPriority returns the conversation's priority, or "" when it has none
+// (Chatwoot sends null).
+func (c *Conversation) GetPriority() ConversationPriority {
+	if c.Priority == nil {
+		return ""
+	}
+	return *c.Priority
+}
+
+// Team returns the team the conversation is assigned to, and false when
+// it has none (Chatwoot then sends no team).
+func (c *Conversation) Team() (Team, bool) {
+	if c.Meta.Team == nil {
+		return Team{}, false
+	}
+	return *c.Meta.Team, true
+}

@@ -135,12 +135,12 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	}
 	// One walk over the payload finds each conversation and presizes it;
 	// then each is decoded on its own, so that an error names its index.
-	convs := make([]Conversation, 0, serverMaxConversations)
+	convs := make([]Conversation, 0, MaxConversations)
 	var items []span
 	budget := &listBudget{left: maxListItems}
 	_, err = elements(data, payloadAt, func(k, start int) (int, error) {
 		if k == maxConversations {
-			return start, &refusalError{fmt.Sprintf("the reply has more than %d conversations; Chatwoot sends at most %d: this is not the reply of a Chatwoot server", maxConversations, serverMaxConversations)}
+			return start, &refusalError{fmt.Sprintf("the reply has more than %d conversations; Chatwoot sends at most %d: this is not the reply of a Chatwoot server", maxConversations, MaxConversations)}
 		}
 		convs = append(convs, Conversation{})
 		end, err := convs[k].presize(data, start, budget)
@@ -160,9 +160,6 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	}
 	return convs, nil
 }
-
-// serverMaxConversations is the most conversations Chatwoot sends.
-const serverMaxConversations = 20
 
 // span is where a value starts and ends in a body.
 type span struct{ start, end int }

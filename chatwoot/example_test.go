@@ -62,8 +62,9 @@ func Example_errorHandling() {
 	// unauthorized (401): Invalid Access Token
 }
 
-// A conversation's assignee is a user or an agent bot.
-func ExampleAssigneeOf() {
+// Who a conversation is assigned to: kind, id and name for every kind
+// (a kind this version does not know too), and the full detail by kind.
+func ExampleConversation_Assignee() {
 	srv := chatwoottest.NewServer(nil)
 	defer srv.Close()
 	client, err := srv.Client()
@@ -74,33 +75,27 @@ func ExampleAssigneeOf() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, c := range convs {
-		assignee, err := chatwoot.AssigneeOf(&c)
-		switch a := assignee.(type) {
-		case chatwoot.Agent:
-			fmt.Printf("#%d: agent %s (%s)\n", c.ID, a.AvailableName, a.AvailabilityStatus)
-		case chatwoot.AgentBot:
-			fmt.Printf("#%d: bot %s\n", c.ID, a.Name)
-		case chatwoot.CaptainAssistant:
-			fmt.Printf("#%d: Captain %s\n", c.ID, a.Name)
-		case nil:
-			if err != nil {
-				fmt.Printf("#%d: %v\n", c.ID, err)
-			}
+	for _, c := range convs[:5] {
+		a, ok := c.Assignee()
+		if !ok {
+			fmt.Printf("#%d: unassigned\n", c.ID)
+			continue
 		}
+		fmt.Printf("#%d: %s (%s)", c.ID, a.Name, a.Kind)
+		if agent, ok := a.Agent(); ok {
+			fmt.Printf(", %s", agent.AvailabilityStatus)
+		}
+		fmt.Println()
 	}
 	// Output:
-	// #2101: Captain Acme Helper
-	// #2100: bot Triage bot
-	// #1600: agent Sam (online)
-	// #1543: bot Triage Bot
-	// #1542: agent Sam (online)
-	// #812: agent Sam (online)
-	// #1540: bot Captain
-	// #1800: agent Sam (busy)
+	// #2101: Acme Helper (Captain::Assistant)
+	// #2100: Triage bot (AgentBot)
+	// #2099: unassigned
+	// #1901: unassigned
+	// #1900: unassigned
 }
 
-// A message's sender is one of four kinds; activity messages have none.
+// Who sent a message; activity messages have no sender.
 func ExampleSenderOf() {
 	srv := chatwoottest.NewServer(nil)
 	defer srv.Close()
@@ -113,30 +108,19 @@ func ExampleSenderOf() {
 		log.Fatal(err)
 	}
 	for _, c := range convs[6:11] {
-		msg := c.Messages[0]
-		sender, err := chatwoot.SenderOf(&msg)
-		if err != nil {
-			log.Fatal(err)
-		}
-		switch s := sender.(type) {
-		case chatwoot.ContactSender:
-			fmt.Printf("#%d: contact %s\n", c.ID, s.Name)
-		case chatwoot.UserSender:
-			fmt.Printf("#%d: agent %s\n", c.ID, s.AvailableName)
-		case chatwoot.AgentBotSender:
-			fmt.Printf("#%d: bot %s\n", c.ID, s.Name)
-		case chatwoot.CaptainAssistantSender:
-			fmt.Printf("#%d: assistant %s\n", c.ID, s.Name)
-		case nil:
-			fmt.Printf("#%d: no sender (activity)\n", c.ID)
+		msg, _ := c.LatestMessage()
+		if s, ok := chatwoot.SenderOf(&msg); ok {
+			fmt.Printf("#%d: %s %q: %s\n", c.ID, s.Kind, s.Name, chatwoot.MessagePreview(&msg, 30))
+		} else {
+			fmt.Printf("#%d: no sender: %s\n", c.ID, chatwoot.MessagePreview(&msg, 30))
 		}
 	}
 	// Output:
-	// #1600: no sender (activity)
-	// #1543: no sender (activity)
-	// #1542: contact Jane Doe
-	// #812: contact Jane Doe
-	// #1599: assistant Acme Assistant
+	// #1600: no sender: (activity) Conversation was m…
+	// #1543: no sender: (activity) Conversation was s…
+	// #1542: contact "Jane Doe": Here is the screenshot of the…
+	// #812: contact "Jane Doe": Here is the screenshot of the…
+	// #1599: captain_assistant "Acme Assistant": Hi! I can help with invoices.
 }
 
 // Chatwoot sends 0 for a time that never happened; Time returns the zero

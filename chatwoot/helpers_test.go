@@ -76,3 +76,16 @@ func text(t *testing.T, v jsonvalue.Value) string {
 	require.True(t, ok, "%s is not a JSON string", v)
 	return s
 }
+
+// withoutRaw keeps an Assignee's Kind, ID and Name, for comparing.
+func withoutRaw(a chatwoot.Assignee) chatwoot.Assignee {
+	return chatwoot.Assignee{Kind: a.Kind, ID: a.ID, Name: a.Name}
+}
+
+// must returns v, for a call that cannot fail in a test.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

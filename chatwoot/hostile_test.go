@@ -291,14 +291,14 @@ func TestHostile_AnAnnouncedBodyThatNeverComes(t *testing.T) {
 
 func TestLimits_OptionsRejectValuesThatOverflow(t *testing.T) {
 	for _, n := range []int64{math.MaxInt64, chatwoot.MaxResponseBytesLimit + 1, -1} {
-		_, err := chatwoot.NewClient("https://chat.example.com", chatwoot.WithAPIToken("t"), chatwoot.WithMaxResponseBytes(n))
+		_, err := chatwoot.NewClient("https://chat.example.com", chatwoot.WithAPIToken(testToken), chatwoot.WithMaxResponseBytes(n))
 		assert.ErrorContains(t, err, "out of range", n)
 	}
 	for _, d := range []time.Duration{-1, 0, math.MaxInt64} {
-		_, err := chatwoot.NewClient("https://chat.example.com", chatwoot.WithAPIToken("t"), chatwoot.WithTimeout(d))
+		_, err := chatwoot.NewClient("https://chat.example.com", chatwoot.WithAPIToken(testToken), chatwoot.WithTimeout(d))
 		assert.ErrorContains(t, err, "out of range", d)
 	}
-	_, err := chatwoot.NewClient("https://chat.example.com", chatwoot.WithAPIToken("t"), chatwoot.WithMaxRetryWait(math.MaxInt64))
+	_, err := chatwoot.NewClient("https://chat.example.com", chatwoot.WithAPIToken(testToken), chatwoot.WithMaxRetryWait(math.MaxInt64))
 	assert.ErrorContains(t, err, "out of range")
 }
 

@@ -1,48 +1,164 @@
 package chatwoot
 
-import "fmt"
+import (
+	"encoding/json"
 
-// AssigneeOf returns who conv is assigned to, told apart by
-// meta.assignee_type: an Agent (a user), an AgentBot, or nil when the
-// conversation is unassigned. A kind this version does not know (a newer
-// server) is an error, as is an assignee whose JSON does not fit its kind.
-//
-//	switch a := assignee.(type) {
-//	case chatwoot.Agent:    fmt.Println("agent", a.AvailableName)
-//	case chatwoot.AgentBot: fmt.Println("bot", a.Name)
-//	}
-func AssigneeOf(conv *Conversation) (any, error) {
-	meta := conv.Meta
-	if meta.Assignee == nil {
-		return nil, nil
-	}
-	kind := AssigneeTypeUser // servers before 4.8 send no assignee_type: always a user
-	if meta.AssigneeType != nil {
-		kind = *meta.AssigneeType
-	}
-	switch kind {
-	case AssigneeTypeUser:
-		return meta.Assignee.AsAgent()
-	case AssigneeTypeAgentBot:
-		return meta.Assignee.AsAgentBot()
-	case AssigneeTypeCaptainAssistant:
-		return meta.Assignee.AsCaptainAssistant()
-	default:
-		return nil, fmt.Errorf("chatwoot: conversation %d has an assignee of unknown type %q (a newer server?): its JSON is in Meta.Assignee", conv.ID, kind)
-	}
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
+	"github.com/go-chatwoot/chatwoot-go/gen"
+)
+
+// Assignee is who a conversation is assigned to: a user (an agent), an
+// agent bot, or a Captain AI assistant (4.18+). Kind, ID and Name are read
+// from the JSON for every kind, including kinds this version does not know,
+// so a program can always show who it is; Agent, AgentBot and
+// CaptainAssistant give the full detail of their kind.
+type Assignee struct {
+	// Kind is meta.assignee_type: AssigneeTypeUser, AssigneeTypeAgentBot,
+	// AssigneeTypeCaptainAssistant, or whatever a newer server sends.
+	// Servers before 4.8 send none, and assign only users: Kind is then
+	// AssigneeTypeUser.
+	Kind AssigneeType
+	// ID is the assignee's id among its kind (a user id, a bot id, …).
+	ID int64
+	// Name is the name Chatwoot shows for it: a user's available_name (their
+	// display name, or else their name), a bot's or assistant's name.
+	Name string
+
+	raw jsonvalue.Value
 }
 
-// SenderOf returns who sent msg, told apart by sender.type: a ContactSender,
-// UserSender, AgentBotSender or CaptainAssistantSender, or nil for activity
-// and system messages, which have no sender. A sender type this version does
-// not know is an error; its JSON is still in msg.Sender.
-func SenderOf(msg *Message) (any, error) {
-	if msg.Sender == nil {
-		return nil, nil
+// Assignee returns who the conversation is assigned to, and false when it
+// is unassigned (Chatwoot then sends no assignee).
+func (c *Conversation) Assignee() (Assignee, bool) {
+	if c.Meta.Assignee == nil {
+		return Assignee{}, false
 	}
-	v, err := msg.Sender.ValueByDiscriminator()
-	if err != nil {
-		return nil, fmt.Errorf("chatwoot: message %d: %w", msg.ID, err)
+	raw, err := c.Meta.Assignee.MarshalJSON()
+	if err != nil || len(raw) == 0 {
+		return Assignee{}, false
 	}
-	return v, nil
+	a := Assignee{Kind: AssigneeTypeUser, raw: raw}
+	if c.Meta.AssigneeType != nil {
+		a.Kind = *c.Meta.AssigneeType
+	}
+	a.ID, a.Name = idAndName(raw)
+	return a, true
+}
+
+// Agent returns the assignee as a user, if it is one.
+func (a Assignee) Agent() (Agent, bool) { return decodeKind[Agent](a.raw, a.Kind == AssigneeTypeUser) }
+
+// AgentBot returns the assignee as an agent bot, if it is one.
+func (a Assignee) AgentBot() (AgentBot, bool) {
+	return decodeKind[AgentBot](a.raw, a.Kind == AssigneeTypeAgentBot)
+}
+
+// CaptainAssistant returns the assignee as a Captain assistant, if it is one.
+func (a Assignee) CaptainAssistant() (CaptainAssistant, bool) {
+	return decodeKind[CaptainAssistant](a.raw, a.Kind == AssigneeTypeCaptainAssistant)
+}
+
+// RawJSON returns meta.assignee as the server sent it (a copy).
+func (a Assignee) RawJSON() json.RawMessage { return json.RawMessage(append([]byte(nil), a.raw...)) }
+
+// String returns the assignee's name.
+func (a Assignee) String() string { return a.Name }
+
+// SenderKind is the kind of a message's sender, from sender.type.
+type SenderKind string
+
+// The kinds of sender Chatwoot sends. A newer server may send another: its
+// Sender still has the Kind, ID and Name it sent.
+const (
+	SenderContact          = SenderKind(gen.ContactSenderTypeContact)
+	SenderUser             = SenderKind(gen.UserSenderTypeUser)
+	SenderAgentBot         = SenderKind(gen.AgentBotSenderTypeAgentBot)
+	SenderCaptainAssistant = SenderKind(gen.CaptainAssistantSenderTypeCaptainAssistant)
+)
+
+// Sender is who sent a message: the contact, a user (an agent), an agent
+// bot or a Captain assistant. Kind, ID and Name are read from the JSON for
+// every kind, including kinds this version does not know; Contact, User,
+// AgentBot and CaptainAssistant give the full detail of their kind.
+type Sender struct {
+	// Kind is sender.type: SenderContact, SenderUser, SenderAgentBot,
+	// SenderCaptainAssistant, or whatever a newer server sends.
+	Kind SenderKind
+	// ID is the sender's id among its kind (a contact id, a user id, …).
+	ID int64
+	// Name is the name Chatwoot shows: a user's available_name, or else the
+	// name. A contact's is often "" (Chatwoot's default).
+	Name string
+
+	raw jsonvalue.Value
+}
+
+// SenderOf returns who sent m, and false for a message without a sender
+// (activity and other system messages).
+func SenderOf(m *Message) (Sender, bool) {
+	if m == nil || m.Sender == nil {
+		return Sender{}, false
+	}
+	raw, err := m.Sender.MarshalJSON()
+	if err != nil || len(raw) == 0 {
+		return Sender{}, false
+	}
+	var kind struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(raw, &kind) // an odd sender still has its raw JSON
+	s := Sender{Kind: SenderKind(kind.Type), raw: raw}
+	s.ID, s.Name = idAndName(raw)
+	return s, true
+}
+
+// Contact returns the sender as the contact, if it is.
+func (s Sender) Contact() (ContactSender, bool) {
+	return decodeKind[ContactSender](s.raw, s.Kind == SenderContact)
+}
+
+// User returns the sender as a user (an agent), if it is one.
+func (s Sender) User() (UserSender, bool) { return decodeKind[UserSender](s.raw, s.Kind == SenderUser) }
+
+// AgentBot returns the sender as an agent bot, if it is one.
+func (s Sender) AgentBot() (AgentBotSender, bool) {
+	return decodeKind[AgentBotSender](s.raw, s.Kind == SenderAgentBot)
+}
+
+// CaptainAssistant returns the sender as a Captain assistant, if it is one.
+func (s Sender) CaptainAssistant() (CaptainAssistantSender, bool) {
+	return decodeKind[CaptainAssistantSender](s.raw, s.Kind == SenderCaptainAssistant)
+}
+
+// RawJSON returns the message's sender as the server sent it (a copy).
+func (s Sender) RawJSON() json.RawMessage { return json.RawMessage(append([]byte(nil), s.raw...)) }
+
+// String returns the sender's name.
+func (s Sender) String() string { return s.Name }
+
+// idAndName reads the id and the shown name of an assignee or sender of any
+// kind; what is missing or of another type reads as zero.
+func idAndName(raw []byte) (int64, string) {
+	var v struct {
+		ID            json.Number `json:"id"`
+		Name          any         `json:"name"`
+		AvailableName any         `json:"available_name"`
+	}
+	_ = json.Unmarshal(raw, &v) // a value of an odd type is left zero
+	id, _ := v.ID.Int64()
+	if name, ok := v.AvailableName.(string); ok && name != "" {
+		return id, name
+	}
+	name, _ := v.Name.(string)
+	return id, name
+}
+
+// decodeKind decodes raw into T when it is of T's kind and fits it.
+func decodeKind[T any](raw []byte, isKind bool) (T, bool) {
+	var v T
+	if !isKind || json.Unmarshal(raw, &v) != nil {
+		var zero T
+		return zero, false
+	}
+	return v, true
 }

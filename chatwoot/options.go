@@ -60,6 +60,11 @@ func clientOnly(call, client *settings) string {
 	return ""
 }
 
+// minTokenLength is the shortest token accepted. Chatwoot's are 24
+// characters; a shorter one is a cut paste, and could not be told apart
+// from ordinary text when it is scrubbed from what a server sends.
+const minTokenLength = 8
+
 // WithAPIToken sets the user's API access token (Chatwoot: Profile settings,
 // Access Token). It is sent only to the base URL's host, in the
 // Api-Access-Token header, and never appears in errors, logs or formatted
@@ -70,6 +75,9 @@ func WithAPIToken(token string) Option {
 		t := strings.TrimSpace(token)
 		if t == "" {
 			return errors.New("chatwoot: WithAPIToken: the token is empty: pass the access token from Chatwoot's Profile settings")
+		}
+		if len(t) < minTokenLength {
+			return fmt.Errorf("chatwoot: WithAPIToken: the token has %d characters; Chatwoot's have 24: copy the whole token from Profile settings", len(t))
 		}
 		for i, r := range t {
 			if r < 0x21 || r > 0x7e {

@@ -72,7 +72,7 @@ func TestRetry_WithMaxRetriesZeroMeansOneAttempt(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1)
 	assert.Empty(t, waits.Waits())
 
-	_, err = chatwoot.NewClient(srv.URL, chatwoot.WithAPIToken("t"), chatwoot.WithMaxRetries(-1))
+	_, err = chatwoot.NewClient(srv.URL, chatwoot.WithAPIToken(testToken), chatwoot.WithMaxRetries(-1))
 	assert.ErrorContains(t, err, "pass 0 (no retries) to 10")
 }
 
@@ -402,7 +402,7 @@ func TestCallOptions(t *testing.T) {
 	assert.Len(t, waits.Waits(), 1)
 
 	for name, opt := range map[string]chatwoot.Option{
-		"WithAPIToken":         chatwoot.WithAPIToken("other"),
+		"WithAPIToken":         chatwoot.WithAPIToken("other-token-123"),
 		"WithHTTPClient":       chatwoot.WithHTTPClient(&http.Client{}),
 		"WithUserAgent":        chatwoot.WithUserAgent("x"),
 		"WithMaxResponseBytes": chatwoot.WithMaxResponseBytes(4096),

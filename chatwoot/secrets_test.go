@@ -153,7 +153,7 @@ func TestLimits_ABodyPastTheCapIsAnError(t *testing.T) {
 	require.ErrorAs(t, err, &decErr)
 	assert.Contains(t, err.Error(), "larger than 4096 bytes")
 
-	_, err = chatwoot.NewClient(srv.URL, chatwoot.WithAPIToken("t"), chatwoot.WithMaxResponseBytes(10))
+	_, err = chatwoot.NewClient(srv.URL, chatwoot.WithAPIToken(testToken), chatwoot.WithMaxResponseBytes(10))
 	assert.ErrorContains(t, err, "is out of range: pass 1024 to")
 }
 

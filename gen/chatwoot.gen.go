@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/timestamp"
 	"github.com/oapi-codegen/runtime"
 )
@@ -469,30 +470,6 @@ func (e MessageStatus) Valid() bool {
 	case MessageStatusRead:
 		return true
 	case MessageStatusSent:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MessageType.
-const (
-	MessageTypeActivity MessageType = 2
-	MessageTypeIncoming MessageType = 0
-	MessageTypeOutgoing MessageType = 1
-	MessageTypeTemplate MessageType = 3
-)
-
-// Valid indicates whether the value is a known member of the MessageType enum.
-func (e MessageType) Valid() bool {
-	switch e {
-	case MessageTypeActivity:
-		return true
-	case MessageTypeIncoming:
-		return true
-	case MessageTypeOutgoing:
-		return true
-	case MessageTypeTemplate:
 		return true
 	default:
 		return false
@@ -955,7 +932,7 @@ type MessageSender struct {
 }
 
 // MessageType 0 incoming, 1 outgoing, 2 activity, 3 template.
-type MessageType int
+type MessageType = messagetype.Type
 
 // SLAEvent defines model for SLAEvent.
 type SLAEvent struct {

@@ -31,6 +31,20 @@ func (u Unix) Time() time.Time {
 // IsSet reports whether the server set the time (it sends 0 for "never").
 func (u Unix) IsSet() bool { return u != 0 }
 
+// Get returns the time in UTC and true, or the zero time and false for 0
+// ("never"), so that the never case is one a program handles, not one it
+// prints as 1970.
+func (u Unix) Get() (time.Time, bool) { return u.Time(), u != 0 }
+
+// Format formats the time with layout in UTC, or returns "" for 0
+// ("never"): for a data column, where "never" would be a value.
+func (u Unix) Format(layout string) string {
+	if u == 0 {
+		return ""
+	}
+	return u.Time().Format(layout)
+}
+
 // String formats the time as RFC 3339 in UTC, or "never" for 0.
 func (u Unix) String() string {
 	if u == 0 {
@@ -58,6 +72,19 @@ func (f UnixFloat) Time() time.Time {
 
 // IsSet reports whether the time is set (non-zero).
 func (f UnixFloat) IsSet() bool { return f != 0 }
+
+// Get returns the time in UTC and true, or the zero time and false when
+// it is not set (0, or absent on servers before 4.0.2).
+func (f UnixFloat) Get() (time.Time, bool) { t := f.Time(); return t, !t.IsZero() }
+
+// Format formats the time with layout in UTC, or returns "" when it is not set.
+func (f UnixFloat) Format(layout string) string {
+	t, ok := f.Get()
+	if !ok {
+		return ""
+	}
+	return t.Format(layout)
+}
 
 // String formats the time as RFC 3339 with microseconds in UTC, or "never"
 // for 0.

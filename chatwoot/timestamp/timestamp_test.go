@@ -52,3 +52,20 @@ func TestUnixFloat_KeepsWhatFloat32Loses(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"UpdatedAt":1781691725.498213}`, string(b), "encodes back to the same number")
 }
+
+func TestGetAndFormat_MakeNeverExplicit(t *testing.T) {
+	var never timestamp.Unix
+	_, ok := never.Get()
+	assert.False(t, ok)
+	assert.Equal(t, "", never.Format(time.RFC3339), "an empty cell, not \"never\" or 1970")
+	at, ok := timestamp.Unix(1781683540).Get()
+	assert.True(t, ok)
+	assert.Equal(t, "2026-06-17T08:05:40Z", at.Format(time.RFC3339))
+	assert.Equal(t, "2026-06-17", timestamp.Unix(1781683540).Format(time.DateOnly))
+
+	var unset timestamp.UnixFloat
+	_, ok = unset.Get()
+	assert.False(t, ok)
+	assert.Equal(t, "", unset.Format(time.RFC3339))
+	assert.Equal(t, "2026-06-17T10:22:05.498213Z", timestamp.UnixFloat(1781691725.498213).Format(time.RFC3339Nano))
+}

@@ -4,11 +4,17 @@
 //	CHATWOOT_URL=https://app.chatwoot.com CHATWOOT_API_TOKEN=... \
 //	    chatwoot-conversations -account 3 -contact 4821 [-o table|json] [-check]
 //
-// -check compares the reply with the spec, key by key, and exits with 3
-// when anything differs: how a new Chatwoot release's changes show up.
 // -demo starts a fake Chatwoot server in the process (package chatwoottest)
 // and needs no account and no network. The token is read from the
 // environment only: a flag would show it to anyone running ps.
+//
+// -check compares the reply with the spec, key by key, and exits with 3
+// when anything differs: how a new Chatwoot release's changes show up.
+//
+// Everything printed for people is made safe for a terminal (control
+// characters and bidirectional overrides are shown escaped) and never holds
+// the token, whatever the server sends; -o json is the server's JSON as it
+// was sent.
 package main
 
 import (
@@ -23,7 +29,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"
@@ -48,11 +53,13 @@ Against your server, set the environment, then give the ids:
   export CHATWOOT_API_TOKEN=...                   # Profile settings > Access Token
   chatwoot-conversations -account 3 -contact 4821
 
-What does your server send that this library's spec does not describe?
-  chatwoot-conversations -check -account 3 -contact 4821
-
 The ids are in Chatwoot's address bar: .../app/accounts/ACCOUNT/contacts/CONTACT.
 The token is read only from the environment: a flag would show it in ps.
+A self-hosted server on plain http on another machine needs -insecure-http
+(or CHATWOOT_INSECURE_HTTP=1): the token then crosses the network in clear.
+
+What does your server send that this library's spec does not describe?
+  chatwoot-conversations -check -account 3 -contact 4821
 
 Flags:
 `
@@ -67,38 +74,36 @@ func main() {
 // run is the whole command, with its surroundings passed in for tests.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, loc *time.Location) int {
 	flags := flag.NewFlagSet("chatwoot-conversations", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	flags.Usage = func() {
-		fmt.Fprint(stderr, usageText)
-		flags.PrintDefaults()
-	}
+	flags.SetOutput(io.Discard) // errors are said in one line below; -h prints the usage
 	demo := flags.Bool("demo", false, "list a demo contact's conversations from a built-in fake Chatwoot server")
 	accountID := flags.Int64("account", 0, "the account id (required without -demo)")
 	contactID := flags.Int64("contact", 0, "the contact id (required without -demo)")
 	output := flags.String("o", "table", "output: table, or json (the server's {\"payload\": [...]})")
 	timeout := flags.Duration("timeout", time.Minute, "give up after this long, retries included")
 	check := flags.Bool("check", false, "compare the server's reply with the spec this library follows and list, key by key, what differs (exit status 3 if anything does)")
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
+	insecure := flags.Bool("insecure-http", false, "allow a plain http:// CHATWOOT_URL on another machine (the token crosses the network in clear text); also CHATWOOT_INSECURE_HTTP=1")
+
 	// Every line for people goes through say: the token is redacted (in
 	// any form a server or proxy may have echoed it) and control
 	// characters are neutralised. Only -o json is written as it is.
-	var redact func(string) string
+	redact := func(s string) string { return s }
 	say := func(w io.Writer, format string, a ...any) {
-		text := fmt.Sprintf(format, a...)
-		if redact != nil {
-			text = redact(text)
-		}
-		fmt.Fprintln(w, printable(text))
+		fmt.Fprintln(w, printable(redact(fmt.Sprintf(format, a...))))
 	}
 	usageError := func(format string, a ...any) int {
 		say(stderr, "chatwoot-conversations: "+format, a...)
 		fmt.Fprintln(stderr, "Run chatwoot-conversations -h for help.")
 		return exitUsage
+	}
+
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usageText)
+			flags.SetOutput(stdout)
+			flags.PrintDefaults()
+			return exitOK
+		}
+		return usageError("%v", err)
 	}
 	if flags.NArg() > 0 {
 		return usageError("unexpected argument %q: the ids go in -account and -contact", flags.Arg(0))
@@ -122,6 +127,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		client, err = srv.Client()
 	} else {
 		baseURL, token := getenv("CHATWOOT_URL"), getenv("CHATWOOT_API_TOKEN")
+		redact = chatwoot.RedactorFor(token)
 		switch {
 		case baseURL == "":
 			return usageError("CHATWOOT_URL is not set: export CHATWOOT_URL=https://app.chatwoot.com (your server's address), or try -demo")
@@ -130,10 +136,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		case *accountID < 1 || *contactID < 1:
 			return usageError("give -account and -contact, the positive ids in Chatwoot's address bar (.../app/accounts/ACCOUNT/contacts/CONTACT)")
 		}
-		redact = chatwoot.RedactorFor(token)
-		client, err = chatwoot.NewClient(baseURL, chatwoot.WithAPIToken(token), chatwoot.WithUserAgent("chatwoot-conversations"))
+		opts := []chatwoot.Option{chatwoot.WithAPIToken(token), chatwoot.WithUserAgent("chatwoot-conversations")}
+		if *insecure || getenv("CHATWOOT_INSECURE_HTTP") == "1" {
+			opts = append(opts, chatwoot.WithInsecureHTTP())
+		}
+		client, err = chatwoot.NewClient(baseURL, opts...)
 	}
 	if err != nil {
+		if strings.Contains(err.Error(), "WithInsecureHTTP") {
+			return usageError("%v\n(for this command: -insecure-http, or CHATWOOT_INSECURE_HTTP=1)", err)
+		}
 		return usageError("%v", err)
 	}
 	redact = client.Redact
@@ -142,7 +154,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer cancel()
 	convs, err := client.ListContactConversations(ctx, *accountID, *contactID)
 	if *check && (err == nil || errors.As(err, new(*chatwoot.DecodeError))) {
-		return checkDrift(stdout, convs, err, client.Redact)
+		return checkDrift(stdout, convs, err, redact)
 	}
 	if err != nil {
 		say(stderr, "chatwoot-conversations: %v", err)
@@ -153,7 +165,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		enc.SetIndent("", "  ")
 		err = enc.Encode(map[string][]chatwoot.Conversation{"payload": convs})
 	} else {
-		err = writeTable(stdout, convs, loc, client.Redact)
+		err = writeTable(stdout, convs, loc, redact)
 	}
 	if err != nil {
 		say(stderr, "chatwoot-conversations: writing the output: %v", err)
@@ -163,76 +175,46 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // writeTable prints one line per conversation, each cell made safe for a
-// terminal (see printable) and with the token redacted.
+// terminal (see printable) and with the token redacted, times in loc with
+// its zone.
 func writeTable(w io.Writer, convs []chatwoot.Conversation, loc *time.Location, redact func(string) string) error {
-	cell := func(s string) string { return printable(redact(s)) }
+	cell := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return printable(redact(s))
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tPRIORITY\tINBOX\tASSIGNEE\tLABELS\tLAST ACTIVITY\tLATEST MESSAGE")
 	for i := range convs {
 		c := &convs[i]
-		priority := "-"
-		if c.Priority != nil {
-			priority = string(*c.Priority)
+		var assignee, latest string
+		if a, ok := c.Assignee(); ok {
+			switch a.Kind {
+			case chatwoot.AssigneeTypeUser:
+				assignee = a.Name
+			case chatwoot.AssigneeTypeAgentBot:
+				assignee = a.Name + " (bot)"
+			case chatwoot.AssigneeTypeCaptainAssistant:
+				assignee = a.Name + " (assistant)"
+			default:
+				assignee = a.Name + " (" + string(a.Kind) + ")"
+			}
 		}
-		labels := strings.Join(c.Labels, ",")
-		if labels == "" {
-			labels = "-"
+		if m, ok := c.LatestMessage(); ok {
+			latest = chatwoot.MessagePreview(&m, 48)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, cell(string(c.Status)), cell(priority), c.InboxID,
-			cell(assigneeName(c)), cell(labels), c.LastActivityAt.Time().In(loc).Format("2006-01-02 15:04"), cell(latestMessage(c)))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, cell(string(c.Status)), cell(string(c.GetPriority())),
+			c.InboxID, cell(assignee), cell(strings.Join(c.Labels, ",")),
+			c.LastActivityAt.Time().In(loc).Format("2006-01-02 15:04 MST"), cell(latest))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d conversation(s); Chatwoot returns at most 20, newest activity first.\n", len(convs))
+	more := ""
+	if chatwoot.MayHaveMore(convs) {
+		more = "; this contact may have more"
+	}
+	_, err := fmt.Fprintf(w, "%d conversation(s); Chatwoot returns at most %d, newest activity first%s.\n", len(convs), chatwoot.MaxConversations, more)
 	return err
-}
-
-func assigneeName(c *chatwoot.Conversation) string {
-	a, err := chatwoot.AssigneeOf(c)
-	switch a := a.(type) {
-	case chatwoot.Agent:
-		return a.AvailableName
-	case chatwoot.AgentBot:
-		return a.Name + " (bot)"
-	}
-	if err != nil {
-		return "(unknown kind)"
-	}
-	return "-"
-}
-
-// latestMessage sums up the conversation's latest message on one short line.
-func latestMessage(c *chatwoot.Conversation) string {
-	if len(c.Messages) == 0 {
-		return "-"
-	}
-	m := c.Messages[0]
-	var text string
-	switch {
-	case m.Content != nil && *m.Content != "":
-		text = strings.Join(strings.Fields(*m.Content), " ")
-	case m.Call != nil:
-		text = "[voice call]"
-	case len(m.Attachments) > 0:
-		text = fmt.Sprintf("[%d attachment(s)]", len(m.Attachments))
-	default:
-		text = "[no text]"
-	}
-	switch {
-	case m.MessageType == chatwoot.MessageTypeActivity:
-		text = "(activity) " + text
-	case m.Private:
-		text = "(note) " + text
-	}
-	return cut(text, 48)
-}
-
-// cut shortens s to n runes, marking the cut.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

@@ -81,10 +81,10 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"no URL", nil, []string{"-account", "3", "-contact", "4"}, "CHATWOOT_URL is not set"},
 		{"no token", map[string]string{"CHATWOOT_URL": "https://chat.example.com"}, []string{"-account", "3", "-contact", "4"}, "CHATWOOT_API_TOKEN is not set"},
-		{"no ids", map[string]string{"CHATWOOT_URL": "https://chat.example.com", "CHATWOOT_API_TOKEN": "t"}, nil, "give -account and -contact"},
+		{"no ids", map[string]string{"CHATWOOT_URL": "https://chat.example.com", "CHATWOOT_API_TOKEN": "t0ken-abcdef-123"}, nil, "give -account and -contact"},
 		{"bad output", nil, []string{"-demo", "-o", "yaml"}, `-o "yaml": choose table or json`},
 		{"stray argument", nil, []string{"-demo", "4821"}, `unexpected argument "4821"`},
-		{"bad URL", map[string]string{"CHATWOOT_URL": "chat.example.com", "CHATWOOT_API_TOKEN": "t"}, []string{"-account", "3", "-contact", "4"}, "has no scheme"},
+		{"bad URL", map[string]string{"CHATWOOT_URL": "chat.example.com", "CHATWOOT_API_TOKEN": "t0ken-abcdef-123"}, []string{"-account", "3", "-contact", "4"}, "has no scheme"},
 		{"unknown flag", nil, []string{"-token", "x"}, "flag provided but not defined: -token"},
 	}
 	for _, tt := range tests {
@@ -98,10 +98,35 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestHelpExplainsEverything(t *testing.T) {
-	code, _, stderr := runCommand(t, nil, "-h")
+	code, stdout, _ := runCommand(t, nil, "-h")
 	assert.Equal(t, 0, code)
-	for _, want := range []string{"-demo", "CHATWOOT_URL", "CHATWOOT_API_TOKEN", "-account", "-contact", "-o", "ps"} {
-		assert.Contains(t, stderr, want)
+	for _, want := range []string{"-demo", "CHATWOOT_URL", "CHATWOOT_API_TOKEN", "-account", "-contact", "-o", "ps", "-check", "-insecure-http", "CHATWOOT_INSECURE_HTTP"} {
+		assert.Contains(t, stdout, want)
+	}
+}
+
+// A bad flag is one line that points to -h, not the whole usage.
+func TestUsageErrors_AreOneLine(t *testing.T) {
+	code, stdout, stderr := runCommand(t, nil, "-nope")
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "chatwoot-conversations: flag provided but not defined: -nope\nRun chatwoot-conversations -h for help.\n", stderr)
+}
+
+// Plain http to a self-hosted server on another machine: refused with the
+// command's own way to allow it, which then works.
+func TestInsecureHTTP_ForATrustedSelfHostedServer(t *testing.T) {
+	env := map[string]string{"CHATWOOT_URL": "http://chat.internal.example", "CHATWOOT_API_TOKEN": "t0ken-abcdef-123"}
+	code, _, stderr := runCommand(t, env, "-account", "3", "-contact", "4")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "-insecure-http, or CHATWOOT_INSECURE_HTTP=1")
+	for _, allow := range [][]string{{"-insecure-http"}, nil} {
+		if allow == nil {
+			env["CHATWOOT_INSECURE_HTTP"] = "1"
+		}
+		code, _, stderr = runCommand(t, env, append(allow, "-account", "3", "-contact", "4", "-timeout", "1s")...)
+		assert.Equal(t, exitAPIError, code, "allowed: it tried to connect")
+		assert.NotContains(t, stderr, "plain http")
 	}
 }
 
