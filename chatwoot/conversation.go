@@ -19,6 +19,37 @@ type ConversationFields = gen.Conversation
 
 // Conversation is one conversation of a contact, as the server sent it.
 //
+// Its fields are those of ConversationFields, generated from api/openapi.yaml
+// and embedded, so they read as the conversation's own (JSON key, Go type):
+//   - AccountID (account_id, int64)
+//   - AdditionalAttributes (additional_attributes, FreeForm): kept as sent (jsonvalue.Value)
+//   - AgentLastSeenAt (agent_last_seen_at, UnixTime)
+//   - AppliedSLA (applied_sla, *AppliedSLA): enterprise with the sla feature; nil when none
+//   - AssigneeLastSeenAt (assignee_last_seen_at, UnixTime)
+//   - CanReply (can_reply, bool)
+//   - ContactLastSeenAt (contact_last_seen_at, UnixTime)
+//   - CreatedAt (created_at, UnixTime)
+//   - CustomAttributes (custom_attributes, FreeForm): kept as sent (jsonvalue.Value)
+//   - FirstReplyCreatedAt (first_reply_created_at, UnixTime): 0 (never) before the first reply
+//   - ID (id, int64): the per-account display id, as in Chatwoot's address bar
+//   - InboxID (inbox_id, int64)
+//   - Labels (labels, []string)
+//   - LastActivityAt (last_activity_at, UnixTime)
+//   - LastNonActivityMessage (last_non_activity_message, *Message): the newest message that is not an activity, or nil (see LastMessage)
+//   - Messages (messages, []Message): at most one: the newest message of any kind (see LatestMessage)
+//   - Meta (meta, ConversationMeta): the contact, channel, assignee (see Assignee) and team (see Team)
+//   - Muted (muted, bool): true when the contact is blocked
+//   - Priority (priority, *ConversationPriority): nil for none (see GetPriority)
+//   - SLAEvents (sla_events, *[]SLAEvent): enterprise with the sla feature
+//   - SLAPolicyID (sla_policy_id, *int64): nil without an SLA policy
+//   - SnoozedUntil (snoozed_until, *time.Time): nil unless snoozed
+//   - Status (status, ConversationStatus)
+//   - Timestamp (timestamp, UnixTime): the same as LastActivityAt
+//   - UnreadCount (unread_count, int64): incoming messages not yet seen, at most 10
+//   - UpdatedAt (updated_at, UnixFloatTime): with microseconds; 0 before 4.0.2
+//   - UUID (uuid, string)
+//   - WaitingSince (waiting_since, UnixTime): 0 when nobody is waiting
+//
 // Besides its fields, a Conversation keeps the JSON it was decoded from, so
 // that nothing the server sent is lost: keys this version does not know (a
 // newer server's), the difference between a null and an absent key, enum

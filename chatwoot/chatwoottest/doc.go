@@ -6,7 +6,7 @@
 //	client, err := srv.Client()
 //	convs, err := client.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
 //
-// The server behaves as Chatwoot 4.15 does for GET
+// The server behaves as Chatwoot 4.15 to 4.18 does for GET
 // /api/v1/accounts/{account_id}/contacts/{contact_id}/conversations: the same
 // 401 bodies for a missing or a wrong token, 404 for an unknown account or
 // contact, at most 20 conversations, newest activity first, and the token
@@ -19,6 +19,11 @@
 // (when the server was given a testing.TB) and is answered with a 500 whose
 // body says what was wrong, so it cannot pass unnoticed.
 //
-// Inject queues faults for the next requests: any status and body, Chatwoot's
-// 429, delays, a body cut off mid-way, a reset connection or a redirect.
+// Inject queues faults: any status and body, Chatwoot's 429 (RateLimited,
+// which a client waits about a second for, not a minute), Chatwoot Cloud's
+// 403 (Forbidden), a database timeout's 422 (DatabaseTimeout), delays, a
+// body cut off mid-way, a reset connection (one attempt each, on a fresh or
+// a reused connection) or a redirect. A fault may aim at one account or
+// contact, and repeat (Times, Forever); PassThrough lets a request through
+// in a sequence. Every reply carries an X-Request-Id, as Rails sends.
 package chatwoottest

@@ -157,11 +157,6 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", newRequestID()) // as Rails does, on every reply
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone()})
-	var fault *Fault
-	if len(s.faults) > 0 {
-		fault = &s.faults[0]
-		s.faults = s.faults[1:]
-	}
 	s.mu.Unlock()
 
 	route, params, err := validateRequest(r)
@@ -169,6 +164,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.violation(w, err)
 		return
 	}
+	account, _ := strconv.ParseInt(params["account_id"], 10, 64)
+	contact, _ := strconv.ParseInt(params["contact_id"], 10, 64)
+	fault := s.takeFault(account, contact)
 	reply := func() (int, string, []byte) { return s.reply(r, params) }
 	if fault != nil && fault.apply(w, r, reply) {
 		return

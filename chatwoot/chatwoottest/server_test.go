@@ -217,3 +217,85 @@ func TestServer_Faults(t *testing.T) {
 	assert.Len(t, srv.Requests(), 6)
 	assert.Empty(t, srv.Violations())
 }
+
+// Faults aimed at one contact leave the others alone.
+func TestFaults_AimedAtAContact(t *testing.T) {
+	srv := chatwoottest.NewServer(t)
+	c := client(t, srv)
+	ctx := context.Background()
+	srv.Inject(chatwoottest.Fault{Contact: chatwoottest.OneConversationContactID, Times: chatwoottest.Forever,
+		Status: 500, ContentType: "application/json", Body: `{"error":"boom"}`})
+	for range 3 {
+		_, err := c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
+		require.NoError(t, err, "another contact is not affected")
+		_, err = c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.OneConversationContactID)
+		assert.ErrorContains(t, err, "500 Internal Server Error: boom", "every time: Forever")
+	}
+	srv.ClearFaults()
+	_, err := c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.OneConversationContactID)
+	require.NoError(t, err)
+
+	srv.Inject(chatwoottest.Fault{Account: chatwoottest.OtherAccountID, Status: 503, Body: "busy"})
+	_, err = c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
+	require.NoError(t, err, "the fault waits for its account")
+	_, err = c.ListContactConversations(ctx, chatwoottest.OtherAccountID, chatwoottest.OtherAccountContactID)
+	assert.ErrorContains(t, err, "503")
+}
+
+// Times repeats a fault; PassThrough lets one request through in a sequence.
+func TestFaults_RepeatAndPassThrough(t *testing.T) {
+	srv := chatwoottest.NewServer(t)
+	c := client(t, srv)
+	srv.Inject(chatwoottest.Fault{Status: 502, Body: "bad gateway", Times: 2}, chatwoottest.PassThrough(), chatwoottest.Forbidden())
+	var got []string
+	for range 5 {
+		_, err := c.ListContactConversations(context.Background(), chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
+		if err != nil {
+			got = append(got, err.Error()[strings.Index(err.Error(), "conversations: ")+15:][:3])
+		} else {
+			got = append(got, "ok")
+		}
+	}
+	assert.Equal(t, []string{"502", "502", "ok", "403", "ok"}, got)
+}
+
+// A Reset costs one attempt, on a fresh connection and on a reused one
+// alike (net/http would otherwise retry a reused one by itself).
+func TestFaults_ResetCostsOneAttemptOnAReusedConnection(t *testing.T) {
+	srv := chatwoottest.NewServer(t)
+	c := client(t, srv)
+	ctx := context.Background()
+	_, err := c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
+	require.NoError(t, err, "opens a connection that the next call reuses")
+	srv.Inject(chatwoottest.Fault{Reset: true}, chatwoottest.Fault{Reset: true})
+	_, err = c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
+	require.Error(t, err)
+	assert.Len(t, srv.Requests(), 2, "one request for the one attempt")
+	_, err = c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
+	require.Error(t, err, "the second Reset is still there for the next call")
+	_, err = c.ListContactConversations(ctx, chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
+	require.NoError(t, err)
+}
+
+// RateLimited makes a client wait about a second, not a minute.
+func TestFaults_RateLimitedWaitsASecond(t *testing.T) {
+	srv := chatwoottest.NewServer(t)
+	c, err := srv.Client()
+	require.NoError(t, err)
+	srv.Inject(chatwoottest.RateLimited())
+	start := time.Now()
+	_, err = c.ListContactConversations(context.Background(), chatwoottest.DemoAccountID, chatwoottest.DemoContactID)
+	require.NoError(t, err)
+	took := time.Since(start)
+	assert.GreaterOrEqual(t, took, time.Second)
+	assert.Less(t, took, 3*time.Second)
+
+	var resp chatwoot.Response
+	srv.Inject(chatwoottest.RateLimitedFor(45 * time.Second))
+	_, err = c.ListContactConversations(context.Background(), chatwoottest.DemoAccountID, chatwoottest.DemoContactID,
+		chatwoot.WithResponseInto(&resp))
+	var apiErr *chatwoot.APIError
+	require.ErrorAs(t, err, &apiErr, "45 s is past the client's 30 s budget: no wait")
+	assert.InDelta(t, 45, apiErr.RetryAfter.Seconds(), 1.5)
+	assert.Equal(t, 1, resp.Attempts)
+}
