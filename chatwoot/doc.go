@@ -1,14 +1,15 @@
 // Package chatwoot is a client for Chatwoot's "contact conversations"
 // endpoint, GET /api/v1/accounts/{account_id}/contacts/{contact_id}/conversations,
-// that decodes what Chatwoot 4.x servers really send.
+// that decodes what real Chatwoot servers send (3.x to 4.18).
 //
 // The published API docs differ from the server in about 30 places: the
 // conversation's updated_at is a float with microseconds, snoozed_until and a
 // message's updated_at are ISO-8601 strings, a message has attachments (a
 // list), not attachment, keys such as meta.assignee and applied_sla are left
-// out rather than null, the assignee may be an agent bot, enums are wider,
-// and errors have other bodies. The models here follow the server; see
-// api/openapi.yaml, whose "docs:" comments list every difference.
+// out rather than null, the assignee may be an agent bot or a Captain
+// assistant, enums are wider, and errors have other bodies. The models here
+// follow the server; see api/openapi.yaml, whose "docs:" comments list every
+// difference.
 //
 // # Usage
 //
@@ -17,25 +18,64 @@
 //	if err != nil { ... }
 //	convs, err := client.ListContactConversations(ctx, accountID, contactID)
 //
+// # Models
+//
+// Conversation and the types it holds are generated from the spec into
+// package gen and re-exported here; each one's documentation lists its
+// fields. Helpers save the nil checks and type switches: Conversation's
+// Assignee, Team, LastMessage, LatestMessage and GetPriority, SenderOf,
+// MessageText and MessagePreview, MayHaveMore. An Assignee or a Sender gives
+// kind, id and name for every kind, including kinds a newer server adds.
+//
+// # Nothing lost
+//
+// A Conversation keeps the JSON it was decoded from: json.Marshal gives it
+// back, with keys this version does not know, nulls, enum values it does not
+// list and numbers of any size, and RawJSON returns it. Values the server
+// reads raw from jsonb columns (custom_attributes, content_attributes, a
+// message's sentiment, a voice call) may hold any JSON type on some server:
+// they are jsonvalue.Value (kept as sent) or jsonvalue.Lenient (decoded when
+// they fit, kept as sent either way), so drift there never makes a reply
+// unreadable. Core keys (ids, status, times) are checked: a value of the
+// wrong type there is a *DecodeError that names it, such as
+// payload[3].updated_at.
+//
 // # Times
 //
 // Chatwoot renders most times as whole Unix seconds and "never" as 0;
-// UnixTime.Time returns the zero time.Time for 0, so a conversation without
-// a reply does not look like 1970. UnixFloatTime (updated_at) converts to
-// the microsecond. ISO-string times decode straight into time.Time.
+// UnixTime.Get returns false for 0 and Format returns "", so a conversation
+// without a reply does not look like 1970. UnixFloatTime (updated_at)
+// converts to the microsecond. ISO-string times decode into time.Time.
 //
-// # Kinds
-//
-// An assignee is a user or an agent bot, and a message's sender one of four
-// kinds; AssigneeOf and SenderOf return the right Go type for a type switch.
-//
-// # Errors, retries and the token
+// # Errors, retries and time
 //
 // Replies other than 200 are *APIError values, matched with errors.Is
-// against ErrUnauthorized, ErrNotFound and ErrRateLimited; a 200 that is not
-// the JSON the server sends is a *DecodeError. Connection failures, 429, 502,
-// 503 and 504 are retried (see WithMaxRetries). The token is sent only to the
-// base URL's host, and never appears in errors, logs or formatted values.
+// against ErrUnauthorized, ErrForbidden, ErrNotFound, ErrServerTimeout and
+// ErrRateLimited; a 200 that is not the JSON the server sends is a
+// *DecodeError. Connection failures, timed-out attempts, 422, 429, 502, 503
+// and 504 are retried (see WithMaxRetries). Each attempt has its own
+// deadline (WithTimeout, 30 s), counted from when it may use a connection;
+// all waits between attempts add up to at most WithMaxRetryWait (30 s); a
+// wait that would end after the context's deadline is not started. With
+// context.Background and the defaults a call lasts at most 2 minutes, plus
+// any time spent waiting for one of the client's 16 connections.
+//
+// # Memory
+//
+// A body is read as it arrives, up to WithMaxResponseBytes (16 MiB), with
+// at most 256 KiB reserved ahead of the bytes received; a reply may hold at
+// most 1000 conversations and 10000 list items, counted before they are
+// decoded. What a call returns holds at most about three times the body.
+//
+// # The token
+//
+// The token is sent only to the base URL's host, in the Api-Access-Token
+// header, and never over plain http off this machine or through a proxy
+// unless WithInsecureHTTP is given. It never appears in an error, a log line
+// or formatted output: every error the client returns and every line it logs
+// goes through one scrubber, which finds the token as it is, in any case,
+// JSON-, percent- or HTML-escaped, or cut short. Client.Redact applies it to
+// text of your own.
 //
 // Package chatwoottest starts a fake Chatwoot server for tests.
 package chatwoot
