@@ -93,13 +93,6 @@ func readBody(r io.Reader, sizeHint, limit int64) ([]byte, error) {
 	return out, err
 }
 
-func ignoreEOF(err error) error {
-	if errors.Is(err, io.EOF) {
-		return nil
-	}
-	return err
-}
-
 // decodeConversations reads a 200 body, at most limit bytes, and returns
 // the conversations, or an error describing the body, never a partial list.
 // sizeHint is the Content-Length, or -1, used only to explain a cut body.

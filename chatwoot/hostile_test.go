@@ -49,14 +49,14 @@ func noToken(t *testing.T, texts ...string) {
 }
 
 // listWithLog calls the client and returns the error and what it logged.
-func listWithLog(t *testing.T, url string, opts ...chatwoot.Option) (error, string) {
+func listWithLog(t *testing.T, url string, opts ...chatwoot.Option) (string, error) {
 	t.Helper()
 	var log bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := newClient(t, url, append([]chatwoot.Option{chatwoot.WithLogger(logger)}, opts...)...)
 	_, err := c.ListContactConversations(context.Background(), 3, 4821)
 	require.Error(t, err)
-	return err, log.String()
+	return log.String(), err
 }
 
 func TestHostile_TokenEchoedInTheContentType(t *testing.T) {
@@ -66,7 +66,7 @@ func TestHostile_TokenEchoedInTheContentType(t *testing.T) {
 			w.WriteHeader(status)
 			_, _ = w.Write([]byte("nope"))
 		})
-		err, log := listWithLog(t, url)
+		log, err := listWithLog(t, url)
 		noToken(t, err.Error(), formatted(err), log)
 		var apiErr *chatwoot.APIError
 		var decErr *chatwoot.DecodeError
@@ -95,7 +95,7 @@ func TestHostile_TokenEchoedInARedirect(t *testing.T) {
 			url := serveRaw(t, func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, location, http.StatusFound)
 			})
-			err, log := listWithLog(t, url)
+			log, err := listWithLog(t, url)
 			var redirect *chatwoot.RedirectError
 			require.ErrorAs(t, err, &redirect)
 			noToken(t, err.Error(), formatted(err), redirect.From, redirect.To, log)
@@ -105,7 +105,7 @@ func TestHostile_TokenEchoedInARedirect(t *testing.T) {
 	url := serveRaw(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/"+testToken+r.URL.Path, http.StatusFound)
 	})
-	err, log := listWithLog(t, url, chatwoot.WithMaxRetries(2))
+	log, err := listWithLog(t, url, chatwoot.WithMaxRetries(2))
 	assert.Contains(t, err.Error(), "stopped after 10 redirects")
 	noToken(t, err.Error(), formatted(err), log)
 }
@@ -123,7 +123,7 @@ func rawServer(t *testing.T, reply string) string {
 				return
 			}
 			go func() {
-				defer conn.Close()
+				defer func() { _ = conn.Close() }()
 				_, _ = http.ReadRequest(bufio.NewReader(conn))
 				_, _ = conn.Write([]byte(reply))
 			}()
@@ -139,7 +139,7 @@ func TestHostile_TokenInAMalformedStatusOrHeaderLine(t *testing.T) {
 		"HTTP/1.1 200 OK\r\n" + testToken + "\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nX: a\r\n " + testToken + "\r\n\r\n",
 	} {
-		err, log := listWithLog(t, rawServer(t, reply))
+		log, err := listWithLog(t, rawServer(t, reply))
 		noToken(t, err.Error(), formatted(err), log)
 	}
 }
@@ -152,7 +152,7 @@ func TestHostile_TokenInABodyField(t *testing.T) {
 		`{"payload":[{"id":1,"messages":[{"` + testToken + `":1,"updated_at":5}]}]}`,
 	} {
 		srv, _ := serveBody(t, 200, "application/json", []byte(body))
-		err, log := listWithLog(t, srv.URL)
+		log, err := listWithLog(t, srv.URL)
 		noToken(t, err.Error(), formatted(err), log)
 		var decErr *chatwoot.DecodeError
 		require.ErrorAs(t, err, &decErr, body)
@@ -171,7 +171,7 @@ func TestHostile_TokenJSONEscapedInAnErrorBody(t *testing.T) {
 		`<html><title>&#115;3cr3t-T0KEN-abc123</title></html>`,
 	} {
 		srv, _ := serveBody(t, 401, "application/json", []byte(body))
-		err, log := listWithLog(t, srv.URL)
+		log, err := listWithLog(t, srv.URL)
 		var apiErr *chatwoot.APIError
 		require.ErrorAs(t, err, &apiErr)
 		noToken(t, err.Error(), formatted(err), apiErr.Message, apiErr.Body, log)
@@ -274,7 +274,7 @@ func TestHostile_AnAnnouncedBodyThatNeverComes(t *testing.T) {
 		url := serveRaw(t, func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Content-Length", announced)
-			w.WriteHeader(200)
+			w.WriteHeader(http.StatusOK)
 			_, _ = w.Write([]byte(`{"payload":[`))
 			w.(http.Flusher).Flush()
 			<-release
@@ -345,7 +345,7 @@ func TestHostile_NoClearTextTokenToAProxy(t *testing.T) {
 func TestHostile_PlainHTTPToALocalNameOnAnotherMachine(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	hc := &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			// A resolver that maps localhost elsewhere: dial something that

@@ -212,7 +212,7 @@ func (s secret) redactError(err error) error {
 		return nil
 	}
 	s.scrubTree(err)
-	switch err.(type) {
+	switch err.(type) { //nolint:errorlint // the error itself, not its chain: scrubTree did the chain
 	case *APIError, *DecodeError, *RedirectError, *redactedError:
 		return err
 	}
@@ -222,7 +222,7 @@ func (s secret) redactError(err error) error {
 // scrubTree scrubs the fields of the client's own errors anywhere in err's
 // tree, and replaces the cause a DecodeError wraps.
 func (s secret) scrubTree(err error) {
-	switch e := err.(type) {
+	switch e := err.(type) { //nolint:errorlint // one node of the tree at a time; the walk follows Unwrap below
 	case *APIError:
 		e.Message, e.ContentType, e.Body, e.URL = s.scrub(e.Message), s.scrub(e.ContentType), s.scrub(e.Body), s.scrub(e.URL)
 		e.RequestID = s.scrub(e.RequestID)
@@ -238,7 +238,7 @@ func (s secret) scrubTree(err error) {
 	case *redactedError:
 		return
 	}
-	switch u := err.(type) {
+	switch u := err.(type) { //nolint:errorlint // the node's own Unwrap, to walk the tree
 	case interface{ Unwrap() error }:
 		if inner := u.Unwrap(); inner != nil {
 			s.scrubTree(inner)

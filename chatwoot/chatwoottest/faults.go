@@ -43,7 +43,7 @@ type Fault struct {
 	RedirectTo string
 }
 
-// Forever, as a Fault's Times, makes it answer every matching request.
+// Forever is the Times of a fault that answers every matching request.
 const Forever = -1
 
 // Inject queues faults for the requests to come.
