@@ -53,7 +53,7 @@ bench:
 	$(GO) test -c -o bin/chatwoot.test ./chatwoot/
 	rm -f bench.out
 	for i in $$(seq $(BENCH_COUNT)); do \
-		./bin/chatwoot.test -test.run '^$$' -test.bench BenchmarkList -test.benchmem -test.count 1 | grep '^Benchmark' >> bench.out; \
+		(cd chatwoot && ../bin/chatwoot.test -test.run '^$$' -test.bench BenchmarkList -test.benchmem -test.count 1) | grep '^Benchmark' >> bench.out; \
 	done
 	$(GO) run $(BENCHSTAT) -col /impl bench.out
 

@@ -16,10 +16,11 @@ import (
 // empty list, not an error.
 //
 // Errors: ids below 1 are refused before any request. A status other than
-// 200 is an *APIError (errors.Is matches ErrUnauthorized, ErrNotFound,
-// ErrRateLimited); a 200 whose body is not the expected JSON is a
-// *DecodeError. When ctx ends, the error wraps ctx.Err(). No error holds
-// the token, whatever the server or a proxy echoes back.
+// 200 is an *APIError (errors.Is matches ErrUnauthorized, ErrForbidden,
+// ErrNotFound, ErrServerTimeout, ErrRateLimited); a 200 whose body is not
+// the expected JSON is a *DecodeError. When ctx ends, the error matches
+// ctx.Err() with errors.Is. No error holds the token, whatever the server
+// or a proxy echoes back.
 //
 // Options given here apply to this call only: WithMaxRetries, WithTimeout,
 // WithMaxRetryWait, WithLogger and WithResponseInto.
