@@ -55,7 +55,8 @@ type ConversationFields = gen.Conversation
 // newer server's), the difference between a null and an absent key, enum
 // values this version does not list, and numbers of any size. RawJSON
 // returns it, and json.Marshal gives it back as long as the fields are as
-// they were decoded.
+// they were decoded. (A value inside it, such as a Message, marshalled on
+// its own encodes its fields: only the conversation keeps its JSON.)
 type Conversation struct {
 	ConversationFields
 	raw []byte // the server's JSON; a part of the reply's body

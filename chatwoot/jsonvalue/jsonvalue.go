@@ -219,7 +219,8 @@ func (l *Lenient[T]) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON returns what the server sent or, for a Lenient built in Go
-// (no Raw), the encoding of Value.
+// (no Raw), the encoding of Value. To encode a Value you changed, set Raw
+// to nil.
 func (l Lenient[T]) MarshalJSON() ([]byte, error) {
 	if len(l.Raw) > 0 {
 		return l.Raw, nil
