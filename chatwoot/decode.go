@@ -87,8 +87,11 @@ func readBody(r io.Reader, sizeHint, limit int64) ([]byte, error) {
 		}
 		out = append(out, p[:min(n, cap(out)-len(out))]...)
 	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) && sizeHint < 0 {
-		err = nil // the end of a body of unknown length
+	// io.ReadFull says ErrUnexpectedEOF when the body ends inside a chunk:
+	// the end of the body, unless it is shorter than its Content-Length
+	// (net/http then says ErrUnexpectedEOF itself).
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) && (sizeHint < 0 || total == sizeHint) {
+		err = nil
 	}
 	return out, err
 }

@@ -446,3 +446,36 @@ func TestHostile_MemoryOfAFullReplyIsBounded(t *testing.T) {
 	assert.Less(t, held, uint64(3*len(reply)+8<<20))
 	t.Logf("a %.1f MiB reply: the conversations hold %.1f MiB (%.2f× the body)", float64(len(reply))/(1<<20), float64(held)/(1<<20), float64(held)/float64(len(reply)))
 }
+
+// A reply larger than what is reserved ahead (256 KiB), with and without a
+// Content-Length, is read whole.
+func TestLimits_ALargeHonestReply(t *testing.T) {
+	conv := `{"id":%d,"custom_attributes":{"notes":"` + strings.Repeat("x", 30_000) + `"}}`
+	var items []string
+	for i := 1; i <= 20; i++ {
+		items = append(items, fmt.Sprintf(conv, i))
+	}
+	body := []byte(`{"payload":[` + strings.Join(items, ",") + `]}`)
+	require.Greater(t, len(body), 512<<10)
+	for _, withLength := range []bool{true, false} {
+		url := serveRaw(t, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if withLength {
+				w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+			}
+			_, _ = w.Write(body)
+		})
+		convs, err := newClient(t, url).ListContactConversations(context.Background(), 3, 4821)
+		require.NoError(t, err, "Content-Length sent: %v", withLength)
+		require.Len(t, convs, 20)
+		assert.JSONEq(t, fmt.Sprintf(conv, 20), string(convs[19].RawJSON()))
+	}
+	// Cut short of its Content-Length: an error, not a shorter list.
+	url := serveRaw(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		_, _ = w.Write(body[:400<<10])
+	})
+	_, err := newClient(t, url).ListContactConversations(context.Background(), 3, 4821)
+	assert.ErrorContains(t, err, fmt.Sprintf("the body ends after %d bytes, before the %d its Content-Length promised", 400<<10, len(body)))
+}
