@@ -166,8 +166,9 @@ var conversationKeys = sync.OnceValue(func() map[string]struct{} {
 	keys := map[string]struct{}{}
 	t := reflect.TypeFor[ConversationFields]()
 	for i := range t.NumField() {
-		name, _, _ := bytes.Cut([]byte(t.Field(i).Tag.Get("json")), []byte(","))
-		keys[string(name)] = struct{}{}
+		if name, ok := jsonKey(t.Field(i)); ok {
+			keys[name] = struct{}{}
+		}
 	}
 	return keys
 })

@@ -260,15 +260,24 @@ var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 func fieldByJSONName(t reflect.Type, key string) (reflect.StructField, bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" {
-			name = f.Name
-		}
-		if f.IsExported() && name != "-" && strings.EqualFold(name, key) {
+		if name, ok := jsonKey(f); ok && strings.EqualFold(name, key) {
 			return f, true
 		}
 	}
 	return reflect.StructField{}, false
+}
+
+// jsonKey returns the JSON key encoding/json uses for struct field f, and
+// false for a field it skips (unexported, or tagged "-").
+func jsonKey(f reflect.StructField) (string, bool) {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if !f.IsExported() || name == "-" {
+		return "", false
+	}
+	if name == "" {
+		name = f.Name
+	}
+	return name, true
 }
 
 // writeKey appends .key, or ["key"] for a key that is not a plain name.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
 	"sync"
 )
 
@@ -78,8 +77,8 @@ func sizerFor(t reflect.Type) *sizer {
 	s := &sizer{fields: map[string]sizedField{}}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || name == "" || name == "-" || reflect.PointerTo(f.Type).Implements(unmarshalerType) {
+		name, ok := jsonKey(f)
+		if !ok || reflect.PointerTo(f.Type).Implements(unmarshalerType) {
 			continue
 		}
 		inner := f.Type
