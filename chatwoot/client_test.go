@@ -95,7 +95,7 @@ func TestListContactConversations_RefusesBadIDsBeforeAnyRequest(t *testing.T) {
 func TestWithHTTPClient_DoesNotChangeTheCallersClient(t *testing.T) {
 	srv, seen := serveBody(t, http.StatusOK, "application/json", []byte(`{"payload":[]}`))
 	var viaCaller atomic.Int32
-	callerTransport := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	callerTransport := chatwoot.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 		viaCaller.Add(1)
 		return http.DefaultTransport.RoundTrip(r)
 	})
@@ -116,7 +116,3 @@ func TestWithHTTPClient_DoesNotChangeTheCallersClient(t *testing.T) {
 	assert.Nil(t, hc.CheckRedirect, "redirect policy untouched")
 	assert.Equal(t, 7*time.Second, hc.Timeout)
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -51,3 +51,9 @@ func HTTPClientOf(c *Client) *http.Client { return c.httpClient }
 
 // Backoff exposes the default policy's backoff for retry n, with jitter.
 func Backoff(n int) time.Duration { return defaultRetryPolicy.backoff(n) }
+
+// SameJSON is sameJSON, for the external tests.
+var SameJSON = sameJSON
+
+// RoundTripFunc is a RoundTripper made of a function, for the external tests.
+type RoundTripFunc = roundTrip

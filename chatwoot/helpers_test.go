@@ -1,8 +1,6 @@
 package chatwoot_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -55,19 +53,9 @@ func newClient(t testing.TB, url string, opts ...chatwoot.Option) *chatwoot.Clie
 	return c
 }
 
-// sameJSON decodes b into a form in which two JSON texts compare equal only
-// when they say the same thing: the same keys, a null where there was a
-// null (an absent key stays absent), numbers spelled the same (900.0 is not
-// 900, and 1789234567890123456 is not rounded), the same strings. Key order,
-// white space and string escapes (\u003c for <) are all that may differ.
-func sameJSON(t testing.TB, b []byte) any {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	require.NoError(t, dec.Decode(&v))
-	return v
-}
+// sameJSON is the internal tests' comparison form for JSON (see sameJSON
+// in fuzz_test.go): only key order, white space and escapes may differ.
+var sameJSON = chatwoot.SameJSON
 
 // text returns v as a string, failing the test if it is not one.
 func text(t *testing.T, v jsonvalue.Value) string {
