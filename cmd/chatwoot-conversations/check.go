@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/go-chatwoot/chatwoot-go/api"
@@ -65,9 +65,9 @@ func checkDrift(w io.Writer, convs []chatwoot.Conversation, listErr error, redac
 
 // conversationOf returns "/payload/N" of a path inside conversation N.
 func conversationOf(path string) string {
-	parts := bytes.SplitN([]byte(path), []byte("/"), 4)
+	parts := strings.SplitN(path, "/", 4)
 	if len(parts) < 3 {
 		return path
 	}
-	return string(bytes.Join(parts[:3], []byte("/")))
+	return strings.Join(parts[:3], "/")
 }
