@@ -183,7 +183,7 @@ func (c *Client) wrapHTTPClient(hc *http.Client, userAgent string, plainLoopback
 	callerCheck := wrapped.CheckRedirect
 	wrapped.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !sameOrigin(c.origin, req.URL) {
-			return &RedirectError{From: redactURL(via[len(via)-1].URL), To: redactURL(req.URL)}
+			return &RedirectError{From: c.quoteURL(via[len(via)-1].URL), To: c.quoteURL(req.URL)}
 		}
 		if callerCheck != nil {
 			return callerCheck(req, via)

@@ -64,43 +64,50 @@ type Conversation struct {
 
 // RawJSON returns the JSON the server sent for this conversation (a copy),
 // or nil for a Conversation built in Go.
-func (c *Conversation) RawJSON() json.RawMessage { return bytes.Clone(c.raw) }
+func (c *Conversation) RawJSON() json.RawMessage {
+	if c == nil {
+		return nil
+	}
+	return bytes.Clone(c.raw)
+}
 
-// UnmarshalJSON decodes a conversation as the client does (the same checks,
-// the same error paths), keeping a copy of b as RawJSON.
+// UnmarshalJSON decodes a conversation as the client does (the same
+// bounds, the same checks, the same error paths), keeping a copy of b as
+// RawJSON.
 func (c *Conversation) UnmarshalJSON(b []byte) error {
+	if c == nil {
+		return errors.New("chatwoot: UnmarshalJSON on a nil *Conversation")
+	}
 	b = bytes.Clone(bytes.TrimSpace(b))
 	*c = Conversation{}
-	if _, err := c.presize(b, 0, &listBudget{left: maxListItems}); isRefusal(err) {
+	w := &walker{b: b, left: maxListItems}
+	if _, err := w.value(conversationField(), 0); isRefusal(err) {
+		var dup *duplicateKeyError
+		if errors.As(err, &dup) && dup.path != "" {
+			return fmt.Errorf("chatwoot: cannot decode a conversation at %s: %w", dup.path[1:], err)
+		}
 		return fmt.Errorf("chatwoot: cannot decode a conversation: %w", err)
 	}
 	if path, off, err := c.decode(b); err != nil {
 		var where string
 		if path != "" {
-			where = " at " + path[min(1, len(path)):]
+			where = " at " + path[1:]
 		}
 		return fmt.Errorf("chatwoot: cannot decode a conversation%s (byte %d): %w", where, off, err)
 	}
 	return nil
 }
 
-// conversationSizer presizes the lists of a conversation: see presize.go.
-var conversationSizer = sync.OnceValue(func() *sizer { return sizerFor(reflect.TypeFor[ConversationFields]()) })
+// conversationField is how the walk sees a conversation: see walk.go.
+var conversationField = sync.OnceValue(func() field {
+	return field{elem: shapeOf(reflect.TypeFor[ConversationFields]())}
+})
 
-// presize prepares c for the JSON object at b[at] and returns where it ends.
-func (c *Conversation) presize(b []byte, at int, budget *listBudget) (int, error) {
-	if at >= len(b) || b[at] != '{' {
-		return skipValue(b, at) // not an object: decode says so
-	}
-	return conversationSizer().presize(reflect.ValueOf(&c.ConversationFields).Elem(), b, at, budget)
-}
-
-// decode fills c (presized) from item, the JSON of one conversation, which
+// decode fills c from item, the JSON of one conversation (walked), which
 // c keeps. On failure it returns the path inside item of the value at fault
 // (such as ".messages[0].updated_at") and its offset.
-func (c *Conversation) decode(item []byte) (path string, offset int64, err error) {
+func (c *Conversation) decode(item []byte) (path string, offset int, err error) {
 	if len(item) == 0 || item[0] != '{' {
-		*c = Conversation{}
 		return "", 0, fmt.Errorf("a JSON %s where a conversation (an object) belongs", jsonvalue.Value(item).Kind())
 	}
 	if err := json.Unmarshal(item, &c.ConversationFields); err != nil {
@@ -115,19 +122,21 @@ func (c *Conversation) decode(item []byte) (path string, offset int64, err error
 	return "", 0, nil
 }
 
-// explainDecode says why item did not decode, with the path and offset of
-// the value at fault, found by locate.
-func explainDecode(item []byte, err error) (string, int64, error) {
+// explainDecode says, in its own words (encoding/json's and time's quote
+// the value), why item did not decode, with the path and offset of the
+// value at fault, found by locate.
+func explainDecode(item []byte, err error) (string, int, error) {
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
-		return "", syntax.Offset, fmt.Errorf("not valid JSON: %w", err)
+		return "", int(syntax.Offset), fmt.Errorf("not valid JSON: it breaks off near byte %d of the conversation", syntax.Offset)
 	}
-	path, at := locate(reflect.TypeFor[ConversationFields](), item)
+	path, at, t := locate(reflect.TypeFor[ConversationFields](), item)
+	kind := jsonvalue.Value(item[at:]).Kind()
 	var mismatch *json.UnmarshalTypeError
 	if errors.As(err, &mismatch) {
-		err = fmt.Errorf("a JSON %s where this client expects %s (a server newer or older than this library supports?)", mismatch.Value, mismatch.Type)
+		return path, at, fmt.Errorf("a JSON %s where this client expects %s (a server newer or older than this library supports?)", kind, t)
 	}
-	return path, int64(at), err
+	return path, at, fmt.Errorf("a JSON %s that is not a valid %s", kind, t)
 }
 
 // MarshalJSON returns the JSON the server sent, if the fields are still as
@@ -152,26 +161,13 @@ func (c Conversation) MarshalJSON() ([]byte, error) {
 	if err := json.Unmarshal(c.raw, &theirs); err != nil {
 		return out, nil //nolint:nilerr // a raw that is not an object has no keys to keep
 	}
-	known := conversationKeys()
 	for k, v := range theirs {
-		if _, ok := known[k]; !ok {
+		if _, known := conversationField().elem.lookup([]byte(k)); !known {
 			mine[k] = v
 		}
 	}
 	return json.Marshal(mine)
 }
-
-// conversationKeys are the JSON keys that ConversationFields describes.
-var conversationKeys = sync.OnceValue(func() map[string]struct{} {
-	keys := map[string]struct{}{}
-	t := reflect.TypeFor[ConversationFields]()
-	for i := range t.NumField() {
-		if name, ok := jsonKey(t.Field(i)); ok {
-			keys[name] = struct{}{}
-		}
-	}
-	return keys
-})
 
 // MaxConversations is the most conversations Chatwoot returns for a contact
 // (it has no paging): a reply of this many may leave older ones out.

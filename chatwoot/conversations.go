@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/go-chatwoot/chatwoot-go/gen"
 )
@@ -25,8 +26,10 @@ import (
 // Options given here apply to this call only: WithMaxRetries, WithTimeout,
 // WithMaxRetryWait, WithLogger and WithResponseInto.
 func (c *Client) ListContactConversations(ctx context.Context, accountID, contactID int64, opts ...Option) ([]Conversation, error) {
-	convs, err := c.listContactConversations(ctx, accountID, contactID, opts)
-	return convs, c.token.redactError(err)
+	if c == nil {
+		return nil, errors.New("chatwoot: ListContactConversations on a nil *Client: make one with NewClient")
+	}
+	return c.listContactConversations(ctx, accountID, contactID, opts)
 }
 
 func (c *Client) listContactConversations(ctx context.Context, accountID, contactID int64, opts []Option) ([]Conversation, error) {
@@ -56,18 +59,18 @@ func (c *Client) listContactConversations(ctx context.Context, accountID, contac
 		return nil, fmt.Errorf("chatwoot: ListContactConversations: build request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, release, err := c.send(ctx, req, &call) //nolint:bodyclose // closed by the deferred drainAndClose below
+	var convs []Conversation
+	err = c.send(ctx, req, &call, func(resp *http.Response) error {
+		var derr *DecodeError
+		if convs, derr = decodeConversations(resp.Body, resp.Header.Get("Content-Type"), resp.ContentLength, c.maxBody, *c.token); derr != nil {
+			derr.StatusCode, derr.Method, derr.URL = resp.StatusCode, req.Method, c.quoteURL(req.URL)
+			derr.RequestID = requestID(resp.Header, *c.token)
+			return derr
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	defer release()
-	defer drainAndClose(resp.Body)
-	convs, derr := decodeConversations(resp.Body, resp.Header.Get("Content-Type"), resp.ContentLength, c.maxBody, *c.token)
-	if derr != nil {
-		derr.StatusCode = resp.StatusCode
-		derr.Method, derr.URL = req.Method, redactURL(req.URL)
-		derr.RequestID = requestID(resp.Header)
-		return nil, derr
 	}
 	return convs, nil
 }
@@ -80,14 +83,12 @@ func (c *Client) readAPIError(req *http.Request, resp *http.Response) *APIError 
 	ct := resp.Header.Get("Content-Type")
 	e := &APIError{
 		StatusCode:  resp.StatusCode,
-		ContentType: ct,
+		ContentType: quote(*c.token, ct, 0, 200),
 		Method:      req.Method,
-		URL:         redactURL(req.URL),
-		RequestID:   requestID(resp.Header),
-		// The body is scrubbed before it is cut (a cut through the token
-		// leaves a part that no longer matches); the rest by redactError.
-		Message: errorMessage(ct, []byte(c.token.scrub(string(body)))),
-		Body:    c.token.excerpt(body, 0, maxExcerpt),
+		URL:         c.quoteURL(req.URL),
+		RequestID:   requestID(resp.Header, *c.token),
+		Message:     errorMessage(ct, body, *c.token),
+		Body:        quote(*c.token, body, 0, maxExcerpt),
 	}
 	if wait, ok := c.retryPolicy.retryAfter(resp.Header); ok {
 		e.RetryAfter = wait
@@ -97,6 +98,9 @@ func (c *Client) readAPIError(req *http.Request, resp *http.Response) *APIError 
 
 // requestID returns the id the server gave the request (Rails sends
 // X-Request-Id), for matching an error with the server's logs.
-func requestID(h http.Header) string {
-	return excerpt([]byte(h.Get("X-Request-Id")), 0, 128)
+func requestID(h http.Header, token secret) string {
+	return quote(token, h.Get("X-Request-Id"), 0, 128)
 }
+
+// quoteURL names a request's URL for an error or a log line.
+func (c *Client) quoteURL(u *url.URL) string { return quote(*c.token, redactURL(u), 0, 400) }

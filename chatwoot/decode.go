@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 )
@@ -98,60 +97,64 @@ func readBody(r io.Reader, sizeHint, limit int64) ([]byte, error) {
 
 // decodeConversations reads a 200 body, at most limit bytes, and returns
 // the conversations, or an error describing the body, never a partial list.
-// sizeHint is the Content-Length, or -1, used only to explain a cut body.
-// The error's excerpt is scrubbed of token here (it must be cut after
-// scrubbing); its other texts are scrubbed by redactError on the way out.
+// sizeHint is the Content-Length, or -1. Every text of the error quotes the
+// body through quote, which scrubs the token before it cuts.
 func decodeConversations(body io.Reader, contentType string, sizeHint, limit int64, token secret) ([]Conversation, *DecodeError) {
-	fail := func(data []byte, offset int64, field string, err error) *DecodeError {
-		return &DecodeError{ContentType: contentType, Field: field, Offset: offset, Err: err,
-			Excerpt: token.excerpt(data, offset, maxExcerpt)}
+	fail := func(data []byte, offset int, field string, err error) *DecodeError {
+		return &DecodeError{ContentType: quote(token, contentType, 0, 200), Field: quote(token, field, 0, 400),
+			Offset: int64(offset), Err: err, Excerpt: quote(token, data, offset, maxExcerpt)}
 	}
 	if !isJSON(contentType) {
-		start, _ := io.ReadAll(io.LimitReader(body, 512)) // enough to quote
-		// Messages quote the body (an HTML title): without the token.
-		return nil, fail(start, 0, "", notJSONError(contentType, start))
+		start, err := io.ReadAll(io.LimitReader(body, 4096)) // enough to describe
+		if err != nil {
+			return nil, fail(start, len(start), "", fmt.Errorf("reading the body failed after %d bytes: %w", len(start), foreign(token, err)))
+		}
+		return nil, fail(start, 0, "", notJSONError(contentType, start, token))
 	}
 	data, err := readBody(body, sizeHint, limit)
-	n := int64(len(data))
+	n := len(data)
 	var tooLarge *tooLargeError
 	switch {
 	case errors.As(err, &tooLarge):
 		return nil, fail(data, 0, "", err) // quote the start: it says what came back
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return nil, fail(data, n, "", fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut", n, sizeHint))
+		return nil, fail(data, n, "", fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut (%w)", n, sizeHint, io.ErrUnexpectedEOF))
 	case err != nil:
-		return nil, fail(data, n, "", fmt.Errorf("reading the body failed after %d bytes: %w", n, err))
+		return nil, fail(data, n, "", fmt.Errorf("reading the body failed after %d bytes: %w", n, foreign(token, err)))
 	}
-	payloadAt, derr := findPayload(data, fail)
+	payloadAt, derr := findPayload(data, fail, token)
 	switch {
 	case derr != nil:
 		return nil, derr
 	case payloadAt < 0:
 		return []Conversation{}, nil
 	}
-	// One walk over the payload finds each conversation and presizes it;
-	// then each is decoded on its own, so that an error names its index.
-	convs := make([]Conversation, 0, MaxConversations)
+	// One walk over the payload holds the bounds and finds each
+	// conversation; then each is decoded on its own, so that an error
+	// names its index.
 	var items []span
-	budget := &listBudget{left: maxListItems}
+	w := &walker{b: data, left: maxListItems}
 	_, err = elements(data, payloadAt, func(k, start int) (int, error) {
 		if k == maxConversations {
 			return start, &refusalError{fmt.Sprintf("the reply has more than %d conversations; Chatwoot sends at most %d: this is not the reply of a Chatwoot server", maxConversations, MaxConversations)}
 		}
-		convs = append(convs, Conversation{})
-		end, err := convs[k].presize(data, start, budget)
+		end, err := w.value(conversationField(), start)
 		items = append(items, span{start, end})
-		return end, err
+		return end, within(err, "["+strconv.Itoa(k)+"]")
 	})
+	var dup *duplicateKeyError
 	switch {
+	case errors.As(err, &dup):
+		return nil, fail(data, items[len(items)-1].start, "payload"+dup.path, err)
 	case isRefusal(err):
-		return nil, fail(data, int64(payloadAt), "payload", err)
+		return nil, fail(data, payloadAt, "payload", err)
 	case err != nil:
-		return nil, describe(json.Unmarshal(data, new(json.RawMessage)), data, fail, err)
+		return nil, describe(data, fail, token, err)
 	}
+	convs := make([]Conversation, len(items))
 	for k, span := range items {
 		if path, off, err := convs[k].decode(data[span.start:span.end]); err != nil {
-			return nil, fail(data, int64(span.start)+off, "payload["+strconv.Itoa(k)+"]"+path, err)
+			return nil, fail(data, span.start+off, "payload["+strconv.Itoa(k)+"]"+path, err)
 		}
 	}
 	return convs, nil
@@ -160,38 +163,41 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 // span is where a value starts and ends in a body.
 type span struct{ start, end int }
 
-// findPayload checks that data is a JSON object with a payload key, and
-// returns where the payload's array starts, or -1 for a null or empty one.
-func findPayload(data []byte, fail func([]byte, int64, string, error) *DecodeError) (int, *DecodeError) {
+// findPayload checks that data is a JSON object with a payload key (spelled
+// in any case, once), and returns where the payload's array starts, or -1
+// for a null or empty one.
+func findPayload(data []byte, fail func([]byte, int, string, error) *DecodeError, token secret) (int, *DecodeError) {
 	i := skipSpace(data, 0)
-	if i == len(data) {
-		return -1, fail(data, 0, "", errors.New("the body is empty: expected JSON"))
+	if i >= len(data) || data[i] != '{' {
+		return -1, describe(data, fail, token, errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
 	}
-	if data[i] != '{' {
-		return -1, describe(json.Unmarshal(data, new(json.RawMessage)), data, fail,
-			errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
-	}
-	payload := span{-1, -1}
+	payload, first := span{-1, -1}, ""
 	end, err := members(data, i, func(key []byte, start int) (int, error) {
 		end, err := skipValue(data, start)
-		if err != nil {
-			return end, err
+		switch {
+		case err != nil:
+		case foldKey(key) != "payload":
+			if !json.Valid(data[start:end]) {
+				err = fmt.Errorf("the value of key %q is not valid JSON", pathKey(string(key)))
+			}
+		case payload.start >= 0:
+			err = &duplicateKeyError{first: first, second: string(key)}
+		default:
+			payload, first = span{start, end}, string(key)
 		}
-		if string(key) == "payload" {
-			payload = span{start, end} // a repeated key: the last wins, as in encoding/json
-		} else if !json.Valid(data[start:end]) {
-			return end, fmt.Errorf("the value of key %q is not valid JSON", excerpt(key, 0, 40))
-		}
-		return end, nil
+		return end, err
 	})
 	if err == nil && skipSpace(data, end) != len(data) {
 		err = fmt.Errorf("unexpected data after the JSON object, at byte %d", skipSpace(data, end))
 	}
-	if err != nil {
-		return -1, describe(json.Unmarshal(data, new(json.RawMessage)), data, fail, err)
-	}
-	if payload.start < 0 {
-		msg := errorMessage("application/json", data)
+	var dup *duplicateKeyError
+	switch {
+	case errors.As(err, &dup):
+		return -1, fail(data, i, "", err)
+	case err != nil:
+		return -1, describe(data, fail, token, err)
+	case payload.start < 0:
+		msg := errorMessage("application/json", data, token)
 		if msg == "" {
 			msg = "no payload key"
 		}
@@ -199,28 +205,29 @@ func findPayload(data []byte, fail func([]byte, int64, string, error) *DecodeErr
 	}
 	value := data[payload.start:payload.end]
 	switch {
-	case string(value) == "null" || skipSpace(value, 1) == len(value)-1 && value[0] == '[':
+	case string(value) == "null" || value[0] == '[' && skipSpace(value, 1) == len(value)-1:
 		return -1, nil
 	case value[0] != '[':
-		return -1, fail(data, int64(payload.start), "payload", fmt.Errorf("payload is a JSON %s, not the array of conversations", jsonvalue.Value(value).Kind()))
+		return -1, fail(data, payload.start, "payload", fmt.Errorf("payload is a JSON %s, not the array of conversations", jsonvalue.Value(value).Kind()))
 	}
 	return payload.start, nil
 }
 
-// describe explains a body that is not the JSON of a reply. err is what
-// encoding/json said of the whole body (nil if it found it valid), and
-// fallback what the caller found wrong when encoding/json found nothing.
-func describe(err error, data []byte, fail func([]byte, int64, string, error) *DecodeError, fallback error) *DecodeError {
+// describe explains a body that is not the JSON of a reply, in its own
+// words (encoding/json's quote the body), with fallback, what the walk
+// found wrong, when encoding/json finds nothing.
+func describe(data []byte, fail func([]byte, int, string, error) *DecodeError, token secret, fallback error) *DecodeError {
 	var syntax *json.SyntaxError
+	err := json.Unmarshal(data, new(json.RawMessage))
 	switch {
 	case isHTML("", data):
-		return fail(data, 0, "", notJSONError("", data[:min(len(data), 4096)]))
+		return fail(data, 0, "", notJSONError("", data[:min(len(data), 4096)], token))
+	case len(bytes.TrimSpace(data)) == 0:
+		return fail(data, 0, "", errors.New(`the body is empty: expected {"payload": [...]}`))
 	case errors.As(err, &syntax) && syntax.Offset >= int64(len(data)):
-		return fail(data, syntax.Offset, "", fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data)))
+		return fail(data, len(data), "", fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data)))
 	case errors.As(err, &syntax):
-		return fail(data, syntax.Offset, "", fmt.Errorf("the body is not valid JSON: %w", err))
-	case err != nil:
-		return fail(data, 0, "", err)
+		return fail(data, int(syntax.Offset), "", fmt.Errorf("the body is not valid JSON (at byte %d)", syntax.Offset))
 	}
 	return fail(data, 0, "", fallback)
 }
@@ -245,24 +252,21 @@ func isJSON(contentType string) bool {
 }
 
 // notJSONError explains a 200 reply that is not JSON at all.
-func notJSONError(contentType string, body []byte) error {
+func notJSONError(contentType string, body []byte, token secret) error {
 	if isHTML(contentType, body) {
-		what := "an HTML page"
-		if title := htmlTitle(body); title != "" {
-			what = fmt.Sprintf("an HTML page titled %q", title)
-		}
-		return fmt.Errorf("the server answered with %s, not JSON: the base URL probably points at the Chatwoot web app, a login page or a proxy; it should be the server's address, such as https://app.chatwoot.com", what)
+		return fmt.Errorf("the server answered with %s, not JSON: the base URL probably points at the Chatwoot web app, a login page or a proxy; it should be the server's address, such as https://app.chatwoot.com", describeHTML(body, token))
 	}
 	if contentType == "" {
-		contentType = "a body of no stated type"
+		return errors.New("the server answered a body of no stated type, not JSON: check that the base URL is the Chatwoot server's address")
 	}
-	return fmt.Errorf("the server answered %s, not JSON: check that the base URL is the Chatwoot server's address", contentType)
+	return fmt.Errorf("the server answered %s, not JSON: check that the base URL is the Chatwoot server's address", quote(token, contentType, 0, 200))
 }
 
-// errorMessage extracts the server's message from an error body: Chatwoot's
-// {"error": "..."} or {"errors": [...]}, the first line of a plain-text
-// body (rack-attack's "Retry later"), or a description of an HTML page.
-func errorMessage(contentType string, body []byte) string {
+// errorMessage extracts the server's message from an error body, quoted:
+// Chatwoot's {"error": "..."} or {"errors": [...]}, the first line of a
+// plain-text body (rack-attack's "Retry later"), or a description of an
+// HTML page.
+func errorMessage(contentType string, body []byte, token secret) string {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		var eb struct {
@@ -270,20 +274,18 @@ func errorMessage(contentType string, body []byte) string {
 			Errors json.RawMessage `json:"errors"`
 		}
 		if json.Unmarshal(trimmed, &eb) == nil {
-			if msg := jsonText(eb.Error); msg != "" {
-				return msg
+			msg := jsonText(eb.Error)
+			if msg == "" {
+				msg = jsonText(eb.Errors)
 			}
-			return jsonText(eb.Errors)
+			return quote(token, msg, 0, maxExcerpt)
 		}
 	}
 	if isHTML(contentType, trimmed) {
-		if title := htmlTitle(trimmed); title != "" {
-			return fmt.Sprintf("an HTML page titled %q, not JSON (from a proxy, or a base URL that is not the API)", title)
-		}
-		return "an HTML page, not JSON (from a proxy, or a base URL that is not the API)"
+		return describeHTML(trimmed, token) + ", not JSON (from a proxy, or a base URL that is not the API)"
 	}
 	line, _, _ := bytes.Cut(trimmed, []byte("\n"))
-	return excerpt(line, 0, maxExcerpt)
+	return quote(token, line, 0, maxExcerpt)
 }
 
 // jsonText renders a Chatwoot error value: a string, a list of strings
@@ -300,7 +302,7 @@ func jsonText(raw json.RawMessage) string {
 	if json.Unmarshal(raw, &list) == nil {
 		return strings.Join(list, "; ")
 	}
-	return excerpt(raw, 0, maxExcerpt)
+	return string(raw)
 }
 
 func isHTML(contentType string, body []byte) bool {
@@ -313,29 +315,12 @@ func isHTML(contentType string, body []byte) bool {
 
 var titlePattern = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 
-func htmlTitle(body []byte) string {
-	m := titlePattern.FindSubmatch(body)
-	if m == nil {
-		return ""
+// describeHTML says "an HTML page", with its title quoted if it has one.
+func describeHTML(body []byte, token secret) string {
+	if m := titlePattern.FindSubmatch(body); m != nil {
+		return fmt.Sprintf("an HTML page titled %q", quote(token, m[1], 0, 80))
 	}
-	return excerpt(m[1], 0, 80)
-}
-
-// excerpt returns up to n bytes of b around offset, on one line, cut at
-// UTF-8 boundaries.
-func excerpt(b []byte, offset int64, n int) string {
-	start := max(int(offset)-n/2, 0)
-	if start > len(b) {
-		start = len(b)
-	}
-	end := min(start+n, len(b))
-	for start < end && !utf8.RuneStart(b[start]) {
-		start++
-	}
-	for end > start && end < len(b) && !utf8.RuneStart(b[end]) {
-		end--
-	}
-	return strings.Join(strings.Fields(string(b[start:end])), " ")
+	return "an HTML page"
 }
 
 // readErrorBody reads at most maxErrorBody bytes of an error reply.

@@ -50,6 +50,8 @@ type APIError struct {
 	// RequestID is the server's id for the request (its X-Request-Id
 	// header; Rails sends one), to find it in the server's logs.
 	RequestID string
+
+	retryInfo
 }
 
 // Error describes the failure and what to check.
@@ -125,6 +127,8 @@ type DecodeError struct {
 	Method, URL string
 	// RequestID is the server's id for the request (X-Request-Id).
 	RequestID string
+
+	retryInfo
 }
 
 // Error describes the failure, where it was, and what came back.

@@ -30,14 +30,20 @@ func skipSpace(b []byte, i int) int {
 }
 
 // skipString returns the index just past the string that starts at b[i]
-// ('"'), stepping over escaped bytes.
+// ('"'): the next quote not escaped by an odd number of backslashes.
 func skipString(b []byte, i int) (int, error) {
 	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '"':
+		q := bytes.IndexByte(b[j:], '"')
+		if q < 0 {
+			break
+		}
+		j += q
+		k := j
+		for k > i+1 && b[k-1] == '\\' {
+			k--
+		}
+		if (j-k)%2 == 0 {
 			return j + 1, nil
-		case '\\':
-			j++
 		}
 	}
 	return len(b), errTruncated
@@ -144,7 +150,7 @@ func members(b []byte, i int, fn func(key []byte, start int) (int, error)) (int,
 		}
 		i = skipSpace(b, next)
 		if i >= len(b) || b[i] != ':' {
-			return i, fmt.Errorf("expected ':' after key %q", excerpt(key, 0, 40))
+			return i, fmt.Errorf("expected ':' after the key at byte %d", next)
 		}
 		end, err := fn(key, skipSpace(b, i+1))
 		if err != nil {
@@ -211,7 +217,7 @@ const maxPathDepth = 32
 // path is the same on every encoding/json engine (Go 1.27's json/v2 reports
 // paths in another form) and for errors that come without any position,
 // such as a time.Time's.
-func locate(t reflect.Type, b []byte) (string, int) {
+func locate(t reflect.Type, b []byte) (string, int, reflect.Type) {
 	var path strings.Builder
 	at := skipSpace(b, 0)
 	for depth := 0; depth < maxPathDepth && at < len(b); depth++ {
@@ -226,13 +232,16 @@ func locate(t reflect.Type, b []byte) (string, int) {
 		case t.Kind() == reflect.Struct && b[at] == '{':
 			_, _ = members(b, at, func(key []byte, start int) (int, error) {
 				end, err := skipValue(b, start)
-				f, ok := fieldByJSONName(t, string(key))
-				if err == nil && ok && json.Unmarshal(b[start:end], reflect.New(f.Type).Interface()) != nil {
-					writeKey(&path, string(key))
-					t, next, found = f.Type, start, true
+				f, ok := shapeOf(t).lookup(key)
+				if err != nil || !ok {
+					return end, err
+				}
+				if ft := t.Field(f.index).Type; json.Unmarshal(b[start:end], reflect.New(ft).Interface()) != nil {
+					path.WriteString(pathKey(string(key)))
+					t, next, found = ft, start, true
 					return end, errStop
 				}
-				return end, err
+				return end, nil
 			})
 		case t.Kind() == reflect.Slice && b[at] == '[':
 			_, _ = elements(b, at, func(n, start int) (int, error) {
@@ -250,22 +259,10 @@ func locate(t reflect.Type, b []byte) (string, int) {
 		}
 		at = next
 	}
-	return path.String(), at
+	return path.String(), at, t
 }
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
-
-// fieldByJSONName finds the field of struct t that encoding/json decodes
-// key into.
-func fieldByJSONName(t reflect.Type, key string) (reflect.StructField, bool) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if name, ok := jsonKey(f); ok && strings.EqualFold(name, key) {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
-}
 
 // jsonKey returns the JSON key encoding/json uses for struct field f, and
 // false for a field it skips (unexported, or tagged "-").
@@ -278,19 +275,4 @@ func jsonKey(f reflect.StructField) (string, bool) {
 		name = f.Name
 	}
 	return name, true
-}
-
-// writeKey appends .key, or ["key"] for a key that is not a plain name.
-func writeKey(path *strings.Builder, key string) {
-	plain := key != "" && len(key) <= 64 && strings.IndexFunc(key, func(r rune) bool {
-		return r != '_' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9')
-	}) < 0
-	if plain {
-		path.WriteString("." + key)
-		return
-	}
-	if len(key) > 64 {
-		key = key[:64] + "…"
-	}
-	path.WriteString("[" + strconv.Quote(key) + "]")
 }

@@ -1,6 +1,7 @@
 package chatwoot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,6 +29,7 @@ type settings struct {
 	maxWait    time.Duration
 	timeout    time.Duration
 	logger     *slog.Logger
+	limiter    RateLimiter
 	// For one call only.
 	response *Response
 }
@@ -221,6 +223,34 @@ func WithLogger(l *slog.Logger) Option {
 			return errors.New("chatwoot: WithLogger: the logger is nil: leave the option out to log nothing")
 		}
 		s.logger = l
+		return nil
+	}
+}
+
+// RateLimiter paces requests: Wait blocks until one may be sent, or
+// returns an error (as when ctx ends first). A *rate.Limiter of
+// golang.org/x/time/rate is one.
+type RateLimiter interface {
+	Wait(ctx context.Context) error
+}
+
+// WithRateLimiter makes the client call l.Wait before every attempt,
+// retries included, so that a job over many contacts stays under the
+// server's limit however many attempts its calls take. The wait counts
+// against the call's context, never against WithTimeout; when Wait fails,
+// nothing is sent and the call returns its error. For a Client or one call.
+//
+// Chatwoot allows 3000 requests a minute per IP, counted in fixed windows
+// aligned to the minute. A token bucket that refills at r a second with a
+// burst of b can let r*60 + b requests into one minute, so keep r*60 + b
+// under 3000 with a margin for other clients of the same IP:
+// rate.NewLimiter(45, 10) sends at most 2710 a minute.
+func WithRateLimiter(l RateLimiter) Option {
+	return func(s *settings) error {
+		if l == nil {
+			return errors.New("chatwoot: WithRateLimiter: the limiter is nil: leave the option out to send without pacing")
+		}
+		s.limiter = l
 		return nil
 	}
 }

@@ -22,12 +22,18 @@ type Response struct {
 	Waited time.Duration
 }
 
-// record notes a reply in r, if the caller asked for it.
-func (r *Response) record(resp *http.Response) {
-	if r == nil || resp == nil {
+// record notes a reply in r, if the caller asked for it, with the token
+// scrubbed from every header name and value.
+func (r *Response) record(resp *http.Response, token secret) {
+	if r == nil {
 		return
 	}
 	r.StatusCode = resp.StatusCode
-	r.Header = resp.Header.Clone()
-	r.RequestID = requestID(resp.Header)
+	r.Header = make(http.Header, len(resp.Header))
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			r.Header[token.scrub(k)] = append(r.Header[token.scrub(k)], token.scrub(v))
+		}
+	}
+	r.RequestID = requestID(resp.Header, token)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -108,9 +109,8 @@ func (p retryPolicy) untilNextWindow(h http.Header) time.Duration {
 }
 
 // retryableTransportError reports whether a failure to get any response is
-// worth another try, given that the caller's context is still live (so a
-// deadline here is the attempt's own). A refused redirect, a redirect loop
-// or a certificate problem will fail the same way again.
+// worth another try. A refused redirect, a redirect loop or a certificate
+// problem will fail the same way again.
 func retryableTransportError(err error) bool {
 	var redirect *RedirectError
 	var certInvalid *tls.CertificateVerificationError
@@ -121,81 +121,154 @@ func retryableTransportError(err error) bool {
 		!errors.As(err, &unknownAuthority) && !errors.As(err, &hostname) && !errors.As(err, &invalid)
 }
 
-// send does req, trying again as call allows, and returns a 200 response,
-// whose body the caller must read and then call release (which closes it
-// and ends the attempt), or an error. Every other response's body is read,
-// drained and closed here, before any retry.
+// send does req, trying again as call allows, and hands the body of a 200
+// reply to read within the attempt, so that the attempt's deadline bounds
+// the read and a body cut or stalled part-way is retried like a failure
+// to connect. Every other reply's body is read, drained and closed here.
 //
 // Time is bounded three ways: each attempt by call.timeout, counted from
-// when a connection may be used (a wait for one of the client's own
-// connections does not count); the waits between attempts together by
-// call.maxWait; and everything by ctx. A wait that would go past either
-// bound is not started: the last error is returned at once.
-func (c *Client) send(ctx context.Context, req *http.Request, call *settings) (*http.Response, func(), error) {
+// when a connection may be used (a wait for the rate limiter or for one of
+// the client's own connections does not count); the waits between attempts
+// together by call.maxWait; and everything by ctx. A wait that would go
+// past either bound is not started: the last error is returned at once.
+func (c *Client) send(ctx context.Context, req *http.Request, call *settings, read func(*http.Response) error) error {
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		if call.response != nil {
 			call.response.Attempts, call.response.Waited = attempt, waited
 		}
+		if call.limiter != nil {
+			if err := call.limiter.Wait(ctx); err != nil {
+				return fmt.Errorf("chatwoot: %s %s: the rate limiter gave no slot, so nothing was sent: %w", req.Method, c.quoteURL(req.URL), err)
+			}
+		}
 		if err := c.takeSlot(ctx); err != nil {
-			return nil, nil, fmt.Errorf("chatwoot: %s %s: waiting for a connection: %w", req.Method, redactURL(req.URL), err)
+			return fmt.Errorf("chatwoot: %s %s: waiting for a connection: %w", req.Method, c.quoteURL(req.URL), err)
 		}
 		start := time.Now()
-		attemptCtx, cancel := context.WithTimeout(ctx, call.timeout)
-		release := func() { cancel(); c.freeSlot() }
-		resp, err := c.httpClient.Do(req.WithContext(attemptCtx))
-		var (
-			failure error
-			retry   bool
-			wait    time.Duration
-			status  int
-		)
-		if err != nil {
-			release()
-			failure = fmt.Errorf("chatwoot: %s %s: %w", req.Method, redactURL(req.URL), unwrapURLError(err))
-			if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-				failure = fmt.Errorf("chatwoot: %s %s: no reply within %v (see WithTimeout): %w", req.Method, redactURL(req.URL), call.timeout, errAttemptTimeout)
-			}
-			retry = ctx.Err() == nil && retryableTransportError(err)
-			wait = c.retryPolicy.backoff(attempt)
-		} else {
-			call.response.record(resp)
-			status = resp.StatusCode
-			if status == http.StatusOK {
-				c.logAttempt(ctx, call.logger, req, status, attempt, time.Since(start), nil, 0)
-				return resp, release, nil
-			}
-			apiErr := c.readAPIError(req, resp)
-			release()
-			retry, wait = c.retryPolicy.afterStatus(resp, attempt)
-			if status == http.StatusTooManyRequests {
-				apiErr.RetryAfter = wait // when to come back, asked for or computed
-			}
-			failure = apiErr
-		}
-		if retry && attempt > call.maxRetries {
-			retry = false
-		}
-		if retry && waited+wait > call.maxWait {
-			retry = false // over the budget: say when to come back instead
-		}
-		if deadline, ok := ctx.Deadline(); retry && ok && time.Now().Add(wait).After(deadline) {
+		status, info, failure := c.attempt(ctx, req, call, attempt, read)
+		retry := info.retry && ctx.Err() == nil && attempt <= call.maxRetries && waited+info.wait <= call.maxWait
+		if deadline, ok := ctx.Deadline(); retry && ok && time.Now().Add(info.wait).After(deadline) {
 			retry = false // the context would end first: no use starting the wait
 		}
-		if !retry {
+		if failure == nil || !retry {
 			c.logAttempt(ctx, call.logger, req, status, attempt, time.Since(start), failure, 0)
-			return nil, nil, failure
+			return failure
 		}
-		c.logAttempt(ctx, call.logger, req, status, attempt, time.Since(start), failure, wait)
-		if err := c.sleep(ctx, wait); err != nil {
-			return nil, nil, fmt.Errorf("chatwoot: %s %s: gave up waiting %v to retry: %w (last attempt: %w)", req.Method, redactURL(req.URL), wait.Round(time.Millisecond), err, failure)
+		c.logAttempt(ctx, call.logger, req, status, attempt, time.Since(start), failure, info.wait)
+		if err := c.sleep(ctx, info.wait); err != nil {
+			return fmt.Errorf("chatwoot: %s %s: gave up waiting %v to retry: %w (last attempt: %w)", req.Method, c.quoteURL(req.URL), info.wait.Round(time.Millisecond), err, failure)
 		}
-		waited += wait
+		waited += info.wait
 	}
 }
 
-// errAttemptTimeout is an attempt that took longer than its timeout.
-var errAttemptTimeout = errors.New("the attempt timed out")
+// attempt makes one request and says what became of it: the status (0 if
+// no reply came), whether and after how long it is worth another try, and
+// the failure, if any.
+func (c *Client) attempt(ctx context.Context, req *http.Request, call *settings, n int, read func(*http.Response) error) (int, retryInfo, error) {
+	attemptCtx, cancel := context.WithTimeout(ctx, call.timeout)
+	defer cancel()
+	defer c.freeSlot()
+	timedOut := func() bool { return ctx.Err() == nil && attemptCtx.Err() != nil }
+	resp, err := c.httpClient.Do(req.WithContext(attemptCtx))
+	if err != nil {
+		if timedOut() {
+			err = timeoutError(call.timeout)
+		}
+		info := retryInfo{retry: retryableTransportError(err), wait: c.retryPolicy.backoff(n)}
+		return 0, info, c.transportError(req, err, info)
+	}
+	// Every read of the body, here and in read, ends by the attempt's
+	// deadline, even where the transport would not end it: closing the
+	// body ends a read in progress.
+	stop := context.AfterFunc(attemptCtx, func() { _ = resp.Body.Close() })
+	defer stop()
+	defer drainAndClose(resp.Body)
+	call.response.record(resp, *c.token)
+	switch {
+	case resp.StatusCode < 200:
+		// A final 1xx (101 Switching Protocols) leaves a connection that is
+		// no longer HTTP: close it unread.
+		_ = resp.Body.Close()
+		return resp.StatusCode, retryInfo{}, &APIError{StatusCode: resp.StatusCode, Method: req.Method, URL: c.quoteURL(req.URL),
+			Message: "an informational reply where a final one belongs: nothing was read from the connection; this is not a Chatwoot server's reply"}
+	case resp.StatusCode != http.StatusOK:
+		apiErr := c.readAPIError(req, resp)
+		apiErr.retry, apiErr.wait = c.retryPolicy.afterStatus(resp, n)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			apiErr.RetryAfter = apiErr.wait // when to come back, asked for or computed
+		}
+		return resp.StatusCode, apiErr.retryInfo, apiErr
+	}
+	err = read(resp)
+	var derr *DecodeError
+	if !errors.As(err, &derr) || derr.Err == nil {
+		return resp.StatusCode, retryInfo{}, err
+	}
+	var cause *foreignError
+	switch {
+	case timedOut():
+		derr.Err = fmt.Errorf("the body stalled after the headers: %w", timeoutError(call.timeout))
+	case !errors.Is(derr.Err, io.ErrUnexpectedEOF) && !errors.As(derr.Err, &cause):
+		return resp.StatusCode, retryInfo{}, err // the body arrived whole: what it says will not change
+	}
+	derr.retryInfo = retryInfo{retry: true, wait: c.retryPolicy.backoff(n)}
+	return resp.StatusCode, derr.retryInfo, err
+}
+
+// transportError is a failure to get a reply, in the client's words: the
+// cause's text is quoted, and the cause stays reachable (errors.As with
+// *net.OpError, net.Error, *tls.CertificateVerificationError) as foreign
+// allows.
+func (c *Client) transportError(req *http.Request, err error, info retryInfo) error {
+	var redirect *RedirectError
+	if errors.As(err, &redirect) || errors.Is(err, errTooManyRedirects) {
+		return &foreignError{text: "chatwoot: " + quote(*c.token, unwrapURLError(err).Error(), 0, 800), cause: err, clean: true, retryInfo: info}
+	}
+	f := foreign(*c.token, err)
+	f.text = fmt.Sprintf("chatwoot: %s %s: %s", req.Method, c.quoteURL(req.URL), quote(*c.token, unwrapURLError(err).Error(), 0, 400))
+	f.retryInfo = info
+	return f
+}
+
+// timeoutError is an attempt that took longer than its timeout. It matches
+// context.DeadlineExceeded, and is a timeout as net.Error says.
+type timeoutError time.Duration
+
+func (e timeoutError) Error() string {
+	return fmt.Sprintf("no reply within %v (see WithTimeout)", time.Duration(e))
+}
+
+// Is makes errors.Is(err, context.DeadlineExceeded) true.
+func (timeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// Timeout reports true, as net.Error does for a timeout.
+func (timeoutError) Timeout() bool { return true }
+
+// retryInfo is what the client decided of a failed attempt: whether it is
+// worth another try, and after how long (see Retryable).
+type retryInfo struct {
+	retry bool
+	wait  time.Duration
+}
+
+func (r retryInfo) retryable() (time.Duration, bool) { return r.wait, r.retry }
+
+// Retryable reports whether the client itself retries err (a failure to
+// connect or to get a reply in time, a body cut or stalled after the
+// headers, or the statuses 422, 429, 502, 503 and 504), and the wait it
+// chose before the next attempt: for a 429, the time to the server's next
+// window or its Retry-After, as APIError.RetryAfter says. It is false for
+// nil, for a context that ended, and for everything else: a program with
+// its own retry loop uses it instead of a list of statuses.
+func Retryable(err error) (wait time.Duration, ok bool) {
+	var r interface{ retryable() (time.Duration, bool) }
+	if errors.Is(err, context.Canceled) || !errors.As(err, &r) {
+		return 0, false
+	}
+	return r.retryable()
+}
 
 // takeSlot waits for one of the default transport's connections to be free
 // for this attempt, or for ctx to end.
@@ -254,7 +327,7 @@ func (c *Client) logAttempt(ctx context.Context, logger *slog.Logger, req *http.
 	}
 	if failure != nil {
 		level = slog.LevelWarn
-		attrs = append(attrs, slog.String("error", c.token.redactError(failure).Error()))
+		attrs = append(attrs, slog.String("error", failure.Error()))
 	}
 	if retryIn > 0 {
 		attrs = append(attrs, slog.Duration("retry_in", retryIn))

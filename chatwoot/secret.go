@@ -3,9 +3,9 @@ package chatwoot
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // redacted stands in for the token wherever it would otherwise be shown.
@@ -24,74 +24,171 @@ func (secret) String() string { return redacted }
 // GoString implements fmt.GoStringer.
 func (secret) GoString() string { return redacted }
 
-// minPrefix is the shortest beginning of the token redacted at the end of a
-// text that was cut short.
-const minPrefix = 4
+// minRun is the shortest run of the token's characters that is redacted.
+// Any part of the token, however a server cut, split or shifted it, is a
+// run of consecutive characters of it, so the scrubber looks for runs
+// instead of a list of cut forms: at most minRun-1 characters (5 of a
+// 24-character token, under 30 of its 140 bits) can show in one place.
+// False positives are rare: for a random 24-character token, a given
+// place of a text starts a 6-character run with odds of about 19 in 36^6,
+// one in a hundred million (TestScrub_FalsePositives measures it on real
+// text), and a false positive only hides a few characters of a message.
+const minRun = 6
 
-// scrub removes the token from text that came from elsewhere (a body, a
-// header, a URL, a transport error), in case a server or proxy echoes it,
-// in whatever form an encoder may have put it in: as it is, in any case (a
-// host name may be lowercased), JSON-escaped (\u0041, \/), percent-encoded
-// (%41) or as an HTML character reference (&#65;, &#x41;, &lt;). Text that
-// was cut short may end inside the token, so a beginning of it found at the
-// end is redacted too. This is the one place the client removes the token:
-// every error, log line and printed text passes through it (see
-// redactError and Client.Redact).
-func (s secret) scrub(text string) string {
-	if len(s) == 0 || text == "" {
-		return text
+// escapeLevels is how many layers of escapes are undone: a token
+// JSON-escaped and then quoted again (a time's error text doubles the
+// backslashes), or percent-encoded inside JSON, is still found.
+const escapeLevels = 2
+
+// scrub returns text with every run of the token in it redacted.
+func (s secret) scrub(text string) string { return render(s, text, 0, len(text)) }
+
+// quote is the one way server text enters an error or a log line: text
+// (a body, a header, a key, another package's error text) scrubbed, then
+// cut to about n bytes around at, on one line. Only a window around the
+// quote is scrubbed, wide enough to hold any run of the token that reaches
+// into it, so quoting from a 16 MiB body costs no more than from a small one.
+func quote[T ~string | ~[]byte](s secret, text T, at, n int) string {
+	at = min(max(at, 0), len(text))
+	lo := max(at-n/2, 0)
+	hi := min(lo+n, len(text))
+	for lo < hi && !utf8.RuneStart(text[lo]) {
+		lo++
 	}
-	token := asciiLower(string(s))
-	// The token as it is, and as escapes decode to: two searches, because an
-	// escape next to the plain token may swallow its first byte ("%0" and
-	// "F..." read as "%0F").
-	cuts := find(asciiLower(text), token, nil)
-	view, spans := decodeEscapes(text)
-	cuts = append(cuts, find(asciiLower(view), token, spans)...)
-	if len(cuts) == 0 {
-		return text
+	for hi > lo && hi < len(text) && !utf8.RuneStart(text[hi]) {
+		hi--
 	}
-	slices.SortFunc(cuts, func(a, b span) int { return a.start - b.start })
-	var out strings.Builder
-	at := 0
-	for _, c := range cuts {
-		if c.end <= at {
-			continue // inside a cut made already
-		}
-		out.WriteString(text[at:max(at, c.start)])
-		out.WriteString(redacted)
-		at = c.end
-	}
-	out.WriteString(text[at:])
-	return strings.ReplaceAll(out.String(), redacted+redacted, redacted)
+	return strings.Join(strings.Fields(render(s, text, lo, hi)), " ")
 }
 
-// find returns where token occurs in text, and where text ends with a
-// beginning of it (minPrefix bytes or more: text cut short). With spans,
-// text is a decoded view and the places are mapped back to the original.
-func find(text, token string, spans []span) []span {
+// render returns text[lo:hi] with the token's runs redacted; a run that
+// crosses lo or hi is redacted whole, never cut into a part that shows.
+func render[T ~string | ~[]byte](s secret, text T, lo, hi int) string {
+	if len(s) == 0 || lo >= hi {
+		return string(text[lo:hi])
+	}
+	margin := 10 * len(s) // an escaped byte takes at most 10 (&#x0041;)
+	base := max(lo-margin, 0)
+	runs := s.runs(string(text[base:min(hi+margin, len(text))]))
+	var out strings.Builder
+	at := lo
+	for _, r := range runs {
+		start, end := base+r.start, base+r.end
+		if end <= at || start >= hi {
+			continue
+		}
+		out.WriteString(string(text[at:max(at, start)]))
+		out.WriteString(redacted)
+		at = end
+	}
+	if at < hi {
+		out.WriteString(string(text[at:hi]))
+	}
+	return out.String()
+}
+
+// foreignError is another package's error (the transport's, the body
+// reader's), whose text may quote what a server sent. Its text is a quote;
+// the error itself stays reachable with errors.As only when its own text
+// holds no part of the token, and errors.Is (context errors, errnos) sees
+// through it either way.
+type foreignError struct {
+	text  string
+	cause error
+	clean bool
+	retryInfo
+}
+
+// foreign wraps err (not nil) as a foreignError.
+func foreign(s secret, err error) *foreignError {
+	text := err.Error()
+	return &foreignError{text: quote(s, text, 0, 400), cause: err, clean: s.scrub(text) == text}
+}
+
+func (e *foreignError) Error() string { return e.text }
+
+// Unwrap returns the cause when its text is clean of the token.
+func (e *foreignError) Unwrap() error {
+	if e.clean {
+		return e.cause
+	}
+	return nil
+}
+
+// Is reports whether the cause matches target.
+func (e *foreignError) Is(target error) bool { return errors.Is(e.cause, target) }
+
+// Timeout reports whether the cause was a timeout, as net.Error does.
+func (e *foreignError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.cause, &t) && t.Timeout()
+}
+
+// runs returns where text holds runs of at least minRun characters of the
+// token (or the whole of a shorter token), in any case, as it is or with
+// up to escapeLevels layers of JSON, percent or HTML escapes undone,
+// sorted and merged.
+func (s secret) runs(text string) []span {
+	token := lowerASCII(string(s))
+	need := min(minRun, len(token))
 	var found []span
-	add := func(start, end int) {
+	view, spans := lowerASCII(text), []span(nil)
+	for level := 0; ; level++ {
+		for i := 0; i+need <= len(view); i++ {
+			k := longestRun(view[i:], token)
+			if k < need {
+				continue
+			}
+			start, end := i, i+k
+			if spans != nil {
+				start, end = spans[start].start, spans[end-1].end
+			}
+			found = append(found, span{start, end})
+		}
+		if level == escapeLevels {
+			break
+		}
+		var next []span
+		view, next = decodeEscapes(view)
 		if spans != nil {
-			start, end = spans[start].start, spans[end-1].end
+			for j, sp := range next {
+				next[j] = span{spans[sp.start].start, spans[sp.end-1].end}
+			}
 		}
-		found = append(found, span{start, end})
+		spans = next
 	}
-	for from := 0; ; {
-		i := strings.Index(text[from:], token)
-		if i < 0 {
-			break
+	return mergeSpans(found)
+}
+
+// longestRun is the length of the longest prefix of text that occurs in token.
+func longestRun(text, token string) int {
+	best := 0
+	for j := 0; j < len(token); j++ {
+		k := 0
+		for k < len(text) && j+k < len(token) && text[k] == token[j+k] {
+			k++
 		}
-		add(from+i, from+i+len(token))
-		from += i + len(token)
+		best = max(best, k)
 	}
-	for k := len(token) - 1; k >= minPrefix; k-- {
-		if strings.HasSuffix(text, token[:k]) {
-			add(len(text)-k, len(text))
-			break
+	return best
+}
+
+// mergeSpans sorts spans by start and joins those that overlap or touch.
+func mergeSpans(spans []span) []span {
+	for i := 1; i < len(spans); i++ { // insertion sort: a handful of spans
+		for j := i; j > 0 && spans[j].start < spans[j-1].start; j-- {
+			spans[j], spans[j-1] = spans[j-1], spans[j]
 		}
 	}
-	return found
+	var out []span
+	for _, sp := range spans {
+		if n := len(out); n > 0 && sp.start <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, sp.end)
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
 }
 
 // decodeEscapes returns text with one level of JSON, percent and HTML
@@ -103,7 +200,7 @@ func decodeEscapes(text string) (string, []span) {
 	spans := make([]span, 0, len(text))
 	for i := 0; i < len(text); {
 		b, n := decodeEscape(text[i:])
-		view = append(view, b)
+		view = append(view, asciiLower(b))
 		spans = append(spans, span{i, i + n})
 		i += n
 	}
@@ -142,7 +239,7 @@ func decodeEscape(s string) (byte, int) {
 		}
 		if len(ref) > 1 && ref[0] == '#' {
 			base, digits := 10, ref[1:]
-			if digits[0] == 'x' || digits[0] == 'X' {
+			if digits[0] == 'x' {
 				base, digits = 16, digits[1:]
 			}
 			if r, err := strconv.ParseUint(digits, base, 32); err == nil {
@@ -153,15 +250,21 @@ func decodeEscape(s string) (byte, int) {
 	return s[0], 1
 }
 
-// asciiLower lowers A to Z and leaves every other byte as it is.
-func asciiLower(s string) string {
+// lowerASCII lowers A to Z and keeps every other byte, so that offsets
+// into the result are offsets into s.
+func lowerASCII(s string) string {
 	b := []byte(s)
 	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
+		b[i] = asciiLower(c)
 	}
 	return string(b)
+}
+
+func asciiLower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func asciiOrZero(r uint64) byte {
@@ -174,108 +277,3 @@ func asciiOrZero(r uint64) byte {
 var jsonEscapes = map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 var htmlEntities = map[string]byte{"lt": '<', "gt": '>', "amp": '&', "quot": '"', "apos": '\''}
-
-// excerpt quotes up to n bytes of body around offset, scrubbed first (a cut
-// through the token would leave a part of it that no longer matches). Only
-// a window around offset is scrubbed, wide enough to hold any form of the
-// token that reaches into the quote, so a 16 MiB body costs no more than a
-// small one.
-func (s secret) excerpt(body []byte, offset int64, n int) string {
-	offset = min(max(offset, 0), int64(len(body)))
-	margin := int64(n + 10*len(s)) // an escaped byte takes at most 10 (&#x0041;)
-	lo, hi := max(offset-margin, 0), min(offset+margin, int64(len(body)))
-	before := s.scrub(string(body[lo:offset]))
-	window := s.scrub(string(body[lo:hi]))
-	// Where offset lands in the scrubbed window: after the scrubbed text
-	// before it, unless a redaction spans offset.
-	at := int64(len(commonPrefix(window, before)))
-	return excerpt([]byte(window), at, n)
-}
-
-func commonPrefix(a, b string) string {
-	n := min(len(a), len(b))
-	for i := range n {
-		if a[i] != b[i] {
-			return a[:i]
-		}
-	}
-	return a[:n]
-}
-
-// redactError is the way out for every error the client returns or logs:
-// the fields of its own error types are scrubbed in place, and any other
-// error (from the transport, with text the server or a proxy chose) is
-// replaced by one with the scrubbed text, that still matches what it
-// matched with errors.Is.
-func (s secret) redactError(err error) error {
-	if err == nil {
-		return nil
-	}
-	s.scrubTree(err)
-	switch err.(type) { //nolint:errorlint // the error itself, not its chain: scrubTree did the chain
-	case *APIError, *DecodeError, *RedirectError, *redactedError:
-		return err
-	}
-	return &redactedError{text: s.scrub(err.Error()), cause: err}
-}
-
-// scrubTree scrubs the fields of the client's own errors anywhere in err's
-// tree, and replaces the cause a DecodeError wraps.
-func (s secret) scrubTree(err error) {
-	switch e := err.(type) { //nolint:errorlint // one node of the tree at a time; the walk follows Unwrap below
-	case *APIError:
-		e.Message, e.ContentType, e.Body, e.URL = s.scrub(e.Message), s.scrub(e.ContentType), s.scrub(e.Body), s.scrub(e.URL)
-		e.RequestID = s.scrub(e.RequestID)
-	case *DecodeError:
-		e.ContentType, e.Field, e.Excerpt, e.URL = s.scrub(e.ContentType), s.scrub(e.Field), s.scrub(e.Excerpt), s.scrub(e.URL)
-		e.RequestID = s.scrub(e.RequestID)
-		if e.Err != nil {
-			e.Err = s.redactError(e.Err)
-		}
-		return
-	case *RedirectError:
-		e.From, e.To = s.scrub(e.From), s.scrub(e.To)
-	case *redactedError:
-		return
-	}
-	switch u := err.(type) { //nolint:errorlint // the node's own Unwrap, to walk the tree
-	case interface{ Unwrap() error }:
-		if inner := u.Unwrap(); inner != nil {
-			s.scrubTree(inner)
-		}
-	case interface{ Unwrap() []error }:
-		for _, inner := range u.Unwrap() {
-			s.scrubTree(inner)
-		}
-	}
-}
-
-// redactedError stands in for an error whose text may hold the token. Its
-// cause is not returned by Unwrap, since the cause's own Error would show
-// the text again; errors.Is still sees through it (context.Canceled,
-// context.DeadlineExceeded, the sentinels), and errors.As finds the
-// client's own error types, whose fields are scrubbed.
-type redactedError struct {
-	text  string
-	cause error
-}
-
-func (e *redactedError) Error() string { return e.text }
-
-// Is reports whether the cause matches target.
-func (e *redactedError) Is(target error) bool { return errors.Is(e.cause, target) }
-
-// As finds the client's own error types in the cause.
-func (e *redactedError) As(target any) bool {
-	switch target.(type) {
-	case **APIError, **DecodeError, **RedirectError:
-		return errors.As(e.cause, target)
-	}
-	return false
-}
-
-// Timeout reports whether the cause was a timeout, as net.Error does.
-func (e *redactedError) Timeout() bool {
-	var t interface{ Timeout() bool }
-	return errors.As(e.cause, &t) && t.Timeout()
-}
