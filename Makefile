@@ -9,7 +9,14 @@ BENCHSTAT     := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d
 BENCH_COUNT   ?= 10
 FUZZ_TIME     ?= 60s
 
-BENCH_BASE    ?= 18ed16f
+# BENCH_BASE: the commit `make bench-compare` measures this tree against;
+# the default is 116a10c, the start of this round (the 0.2.0-dev work on a
+# lean module). Give another on the command line: make bench-compare
+# BENCH_BASE=18ed16f (0.1.0, untagged).
+BENCH_BASE    ?= 116a10c
+# GO127: the Go 1.27 toolchain (json/v2 under encoding/json) that
+# bench-compare runs on besides the local Go, fetched by GOTOOLCHAIN from
+# the Go module proxy; the same version .ci/run tests on.
 GO127         ?= go1.27.3
 
 .PHONY: all generate check-generated vet test lint demo bench bench-compare fuzz
