@@ -1,0 +1,198 @@
+package chatwoot_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"
+)
+
+// countingLimiter counts its Waits, each taking delay, and fails with err.
+type countingLimiter struct {
+	waits atomic.Int32
+	delay time.Duration
+	err   error
+}
+
+func (l *countingLimiter) Wait(ctx context.Context) error {
+	l.waits.Add(1)
+	select {
+	case <-time.After(l.delay):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return l.err
+}
+
+func TestRateLimiter_WaitsBeforeEveryAttemptRetriesIncluded(t *testing.T) {
+	srv, c, _ := fakeWithRetries(t)
+	srv.Inject(chatwoottest.StatusFault(503, "text/plain", "busy"), chatwoottest.StatusFault(502, "text/plain", "busy"))
+	limiter := &countingLimiter{}
+	_, err := listDemoCtx(context.Background(), c, chatwoot.WithRateLimiter(limiter))
+	require.NoError(t, err)
+	assert.Len(t, srv.Requests(), 3)
+	assert.Equal(t, int32(3), limiter.waits.Load(), "one Wait per attempt")
+}
+
+// The limiter's wait counts against the caller's context, not WithTimeout.
+func TestRateLimiter_WaitIsNotPartOfTheAttempt(t *testing.T) {
+	srv := chatwoottest.NewServer(t)
+	limiter := &countingLimiter{delay: 300 * time.Millisecond}
+	c, err := srv.Client(chatwoot.WithRateLimiter(limiter), chatwoot.WithTimeout(100*time.Millisecond), chatwoot.WithMaxRetries(0))
+	require.NoError(t, err)
+	convs, err := listDemo(c)
+	require.NoError(t, err, "a 300 ms wait is not a 100 ms attempt timing out")
+	assert.Len(t, convs, chatwoottest.DemoConversationCount)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = listDemoCtx(ctx, c)
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "but the context bounds it")
+	assert.Len(t, srv.Requests(), 1, "nothing sent when Wait fails")
+}
+
+func TestRateLimiter_AFailedWaitSendsNothing(t *testing.T) {
+	srv := chatwoottest.NewServer(t)
+	refused := errors.New("over quota")
+	c, err := srv.Client()
+	require.NoError(t, err)
+	_, err = listDemoCtx(context.Background(), c, chatwoot.WithRateLimiter(&countingLimiter{err: refused}))
+	assert.ErrorIs(t, err, refused)
+	assert.Empty(t, srv.Requests())
+	_, ok := chatwoot.Retryable(err)
+	assert.False(t, ok)
+	_, err = chatwoot.NewClient(srv.URL, chatwoot.WithAPIToken(srv.Token), chatwoot.WithRateLimiter(nil))
+	assert.ErrorContains(t, err, "WithRateLimiter: the limiter is nil")
+}
+
+func TestRetryable_SaysWhatTheClientRetries(t *testing.T) {
+	_, ok := chatwoot.Retryable(nil)
+	assert.False(t, ok, "nil")
+	for _, tc := range []struct {
+		fault chatwoottest.Fault
+		retry bool
+	}{
+		{chatwoottest.StatusFault(503, "text/plain", "busy"), true},
+		{chatwoottest.StatusFault(502, "text/plain", "busy"), true},
+		{chatwoottest.DatabaseTimeout(), true},
+		{chatwoottest.StatusFault(500, "text/plain", "bug"), false},
+		{chatwoottest.Forbidden(), false},
+		{chatwoottest.Fault{CutAfter: 100}, true},
+		{chatwoottest.Fault{Reset: true}, true},
+	} {
+		srv := chatwoottest.NewServer(t)
+		c, err := srv.Client(chatwoot.WithMaxRetries(0))
+		require.NoError(t, err)
+		srv.Inject(tc.fault)
+		_, err = listDemo(c)
+		require.Error(t, err)
+		wait, ok := chatwoot.Retryable(err)
+		assert.Equal(t, tc.retry, ok, "%+v: %v", tc.fault, err)
+		if ok {
+			assert.Positive(t, wait, "%v", err)
+		}
+	}
+
+	srv := chatwoottest.NewServer(t)
+	c, err := srv.Client(chatwoot.WithMaxRetries(0))
+	require.NoError(t, err)
+	srv.Inject(chatwoottest.RateLimitedFor(3 * time.Second))
+	_, err = listDemo(c)
+	var apiErr *chatwoot.APIError
+	require.ErrorAs(t, err, &apiErr)
+	wait, ok := chatwoot.Retryable(err)
+	assert.True(t, ok)
+	assert.Equal(t, apiErr.RetryAfter, wait, "a 429 waits for the server's window")
+	assert.InDelta(t, 3*time.Second, wait, float64(2*time.Second))
+
+	_, err = c.ListContactConversations(context.Background(), 0, 1)
+	_, ok = chatwoot.Retryable(err)
+	assert.False(t, ok, "an argument error")
+}
+
+// A refused connection is reachable as the net error it is; an argument
+// error is not a network error.
+func TestErrors_ATransportFailureIsReachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	c := newClient(t, "http://"+addr)
+	_, err = c.ListContactConversations(context.Background(), 3, 4821)
+	require.Error(t, err)
+	var opErr *net.OpError
+	require.ErrorAs(t, err, &opErr)
+	assert.Equal(t, "dial", opErr.Op)
+	var netErr net.Error
+	assert.ErrorAs(t, err, &netErr)
+	_, ok := chatwoot.Retryable(err)
+	assert.True(t, ok)
+	assert.Contains(t, err.Error(), "connection refused")
+
+	_, err = c.ListContactConversations(context.Background(), -1, 4821)
+	assert.False(t, errors.As(err, &netErr), "an argument error is no network error")
+}
+
+// A 200 cut after its headers is retried like a reset; when every attempt
+// is cut, the error is io.ErrUnexpectedEOF.
+func TestRetry_ACutBodyIsRetried(t *testing.T) {
+	srv, c, _ := fakeWithRetries(t)
+	srv.Inject(chatwoottest.Fault{CutAfter: 500})
+	var resp chatwoot.Response
+	convs, err := listDemoCtx(context.Background(), c, chatwoot.WithResponseInto(&resp))
+	require.NoError(t, err)
+	assert.Len(t, convs, chatwoottest.DemoConversationCount)
+	assert.Equal(t, 2, resp.Attempts)
+
+	srv.Inject(chatwoottest.Fault{CutAfter: 500, Times: chatwoottest.Forever})
+	_, err = listDemo(c)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	var derr *chatwoot.DecodeError
+	assert.ErrorAs(t, err, &derr)
+	_, ok := chatwoot.Retryable(err)
+	assert.True(t, ok)
+}
+
+// A 200 whose body stalls after the headers ends by WithTimeout and is
+// retried; the last error matches the attempt's deadline.
+func TestRetry_AStalledBodyIsRetried(t *testing.T) {
+	var attempts atomic.Int32
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			attempts.Add(1)
+			go func() {
+				_, _ = http.ReadRequest(bufio.NewReader(conn))
+				_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"payload\":[")
+				time.Sleep(5 * time.Second)
+				_ = conn.Close()
+			}()
+		}
+	}()
+	c := newClient(t, "http://"+l.Addr().String(), chatwoot.WithTimeout(200*time.Millisecond), chatwoot.WithMaxRetries(1))
+	start := time.Now()
+	_, err = c.ListContactConversations(context.Background(), 3, 4821)
+	assert.Less(t, time.Since(start), 3*time.Second)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorContains(t, err, "stalled")
+	assert.Equal(t, int32(2), attempts.Load())
+	_, ok := chatwoot.Retryable(err)
+	assert.True(t, ok)
+}
