@@ -291,7 +291,12 @@ func redactURL(u *url.URL) string {
 // server, proxy or encoder may have put it in (see the package doc). Every
 // error and log line of the client has been through it already; use it on
 // anything else you print that came from the server.
-func (c *Client) Redact(text string) string { return c.token.scrub(text) }
+func (c *Client) Redact(text string) string {
+	if c == nil {
+		return text
+	}
+	return c.token.scrub(text)
+}
 
 // RedactorFor returns the scrubbing that Client.Redact does, for a token
 // that has no Client yet (to print NewClient's error, say).
@@ -305,6 +310,9 @@ func RedactorFor(token string) func(string) string {
 
 // String describes the client without its token.
 func (c *Client) String() string {
+	if c == nil {
+		return "chatwoot.Client(nil)"
+	}
 	return fmt.Sprintf("chatwoot.Client{BaseURL: %s, Token: %s}", c.server, redacted)
 }
 

@@ -181,7 +181,7 @@ func MayHaveMore(convs []Conversation) bool { return len(convs) >= MaxConversati
 // GetPriority returns the conversation's priority, or "" when it has none
 // (Chatwoot sends null).
 func (c *Conversation) GetPriority() ConversationPriority {
-	if c.Priority == nil {
+	if c == nil || c.Priority == nil {
 		return ""
 	}
 	return *c.Priority
@@ -190,7 +190,7 @@ func (c *Conversation) GetPriority() ConversationPriority {
 // Team returns the team the conversation is assigned to, and false when
 // it has none (Chatwoot then sends no team).
 func (c *Conversation) Team() (Team, bool) {
-	if c.Meta.Team == nil {
+	if c == nil || c.Meta.Team == nil {
 		return Team{}, false
 	}
 	return *c.Meta.Team, true

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 )
@@ -32,67 +31,27 @@ const (
 // of tiny items ({},{},…) costs its bytes and nothing more.
 const maxConversations = 1000
 
-// maxReserve is the most memory reserved for a body ahead of the bytes
-// received. A Content-Length up to it (a large Chatwoot reply is about
-// 100 KiB) is trusted for the size of the buffer, so an honest reply is
-// read into one allocation of its exact size, which the conversations then
-// keep (each one's RawJSON is a part of it) without a copy. A larger or
-// absent Content-Length is read in chunks as bytes arrive, then copied once
-// into a buffer of the size received: a server that announces 16 MiB and
-// stalls costs 256 KiB, not 16 MiB, and no body costs more than twice its
-// size.
+// maxReserve is the largest Content-Length trusted for the size of the
+// buffer (a large Chatwoot reply is about 100 KiB): an honest reply is read
+// into one allocation of its exact size, which the conversations then keep
+// (each one's RawJSON is a part of it) without a copy. A larger or absent
+// Content-Length is read as bytes arrive, in a buffer that grows with
+// them: a server that announces 16 MiB and stalls costs what it sent.
 const maxReserve = 256 << 10
 
-// chunks are the reusable pieces a body of unknown size is read into.
-var chunks = sync.Pool{New: func() any { return new([maxReserve]byte) }}
-
 // readBody reads r to its end, at most limit bytes: more is a
-// *tooLargeError (with the first bytes read). sizeHint is the
-// Content-Length, or -1.
+// *tooLargeError. sizeHint is the Content-Length, or -1.
 func readBody(r io.Reader, sizeHint, limit int64) ([]byte, error) {
 	if sizeHint > 0 && sizeHint <= min(maxReserve, limit) {
 		buf := make([]byte, sizeHint)
 		n, err := io.ReadFull(r, buf)
-		if err != nil {
-			return buf[:n], err // net/http says ErrUnexpectedEOF for a short body
-		}
-		return buf, nil
+		return buf[:n], err // net/http says ErrUnexpectedEOF for a short body
 	}
-	var (
-		parts []*[maxReserve]byte
-		total int64
-		last  int
-		err   error
-	)
-	defer func() {
-		for _, p := range parts {
-			chunks.Put(p)
-		}
-	}()
-	for err == nil {
-		part := chunks.Get().(*[maxReserve]byte)
-		parts = append(parts, part)
-		last, err = io.ReadFull(r, part[:])
-		total += int64(last)
-		if total > limit {
-			err = &tooLargeError{limit: limit}
-		}
+	buf, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(buf)) > limit {
+		return buf[:limit], &tooLargeError{limit: limit}
 	}
-	out := make([]byte, 0, min(total, limit))
-	for i, p := range parts {
-		n := maxReserve
-		if i == len(parts)-1 {
-			n = last
-		}
-		out = append(out, p[:min(n, cap(out)-len(out))]...)
-	}
-	// io.ReadFull says ErrUnexpectedEOF when the body ends inside a chunk:
-	// the end of the body, unless it is shorter than its Content-Length
-	// (net/http then says ErrUnexpectedEOF itself).
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) && (sizeHint < 0 || total == sizeHint) {
-		err = nil
-	}
-	return out, err
+	return buf, err
 }
 
 // decodeConversations reads a 200 body, at most limit bytes, and returns

@@ -76,7 +76,7 @@ func (e *APIError) Error() string {
 func (e *APIError) hint() string {
 	switch e.StatusCode {
 	case http.StatusUnauthorized:
-		return "check the API token: it must be a user's access token from Profile settings, not a bot's or platform app's, and the user must be a member of the account"
+		return "check the API token: it must be a user's access token from Profile settings, not a bot's or platform app's, and the user must be a member of the account; on Chatwoot 4.19+ an Authorization: Bearer header that a proxy or your transport adds wins over the token"
 	case http.StatusNotFound:
 		return "check the account id and the contact id, and that the base URL is the Chatwoot server's address"
 	case http.StatusTooManyRequests:

@@ -22,7 +22,7 @@ import (
 // LatestMessage returns the conversation's newest message of any kind,
 // activities included, and false when it has none.
 func (c *Conversation) LatestMessage() (Message, bool) {
-	if len(c.Messages) == 0 {
+	if c == nil || len(c.Messages) == 0 {
 		return Message{}, false
 	}
 	return c.Messages[0], true
@@ -32,10 +32,10 @@ func (c *Conversation) LatestMessage() (Message, bool) {
 // incoming or outgoing message, a template, or a private note: check
 // Private), and false when there is none.
 func (c *Conversation) LastMessage() (Message, bool) {
-	var best *Message
-	if c.LastNonActivityMessage != nil {
-		best = c.LastNonActivityMessage
+	if c == nil {
+		return Message{}, false
 	}
+	best := c.LastNonActivityMessage
 	if len(c.Messages) > 0 && c.Messages[0].MessageType != MessageTypeActivity {
 		m := &c.Messages[0]
 		if best == nil || m.CreatedAt > best.CreatedAt || m.CreatedAt == best.CreatedAt && m.ID > best.ID {
@@ -50,8 +50,11 @@ func (c *Conversation) LastMessage() (Message, bool) {
 
 // MessageText returns what a message says, on one line: its content with
 // white space folded, or, for a message without text, what it holds:
-// "[voice call]", "[image]", "[3 attachments]" or "[no text]".
+// "[voice call]", "[image]", "[3 attachments]" or "[no text]" ("" for nil).
 func MessageText(m *Message) string {
+	if m == nil {
+		return ""
+	}
 	if m.Content != nil {
 		if text := strings.Join(strings.Fields(*m.Content), " "); text != "" {
 			return text
@@ -74,6 +77,7 @@ func MessageText(m *Message) string {
 func MessagePreview(m *Message, n int) string {
 	text := MessageText(m)
 	switch {
+	case m == nil:
 	case m.MessageType == MessageTypeActivity:
 		text = "(activity) " + text
 	case m.Private:
