@@ -99,7 +99,7 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 		}
 		end, err := w.value(conversationField(), start)
 		items = append(items, span{start, end})
-		return end, within(err, "["+strconv.Itoa(k)+"]")
+		return end, within(err, k, nil)
 	})
 	var dup *duplicateKeyError
 	switch {

@@ -129,7 +129,7 @@ func (w *walker) value(f field, at int) (int, error) {
 				return start, err
 			}
 			end, err := w.value(field{raw: f.raw, elem: f.elem}, start)
-			return end, within(err, "["+strconv.Itoa(n)+"]")
+			return end, within(err, n, nil)
 		})
 	case f.raw && !f.list:
 		return skipValue(w.b, at)
@@ -173,7 +173,7 @@ func (w *walker) object(s *shape, at int) (int, error) {
 		}
 		seen[word] |= bit
 		end, err := w.value(f, start)
-		return end, within(err, pathKey(string(key)))
+		return end, within(err, 0, key)
 	})
 }
 
@@ -201,11 +201,19 @@ func (e *duplicateKeyError) Error() string {
 	return fmt.Sprintf("two keys, %q and %q, for one field: encoding/json would keep the second silently, and Chatwoot never sends both: this is not the reply of a Chatwoot server", e.first, e.second)
 }
 
-// within prefixes a duplicate key's path with the step that led to it.
-func within(err error, step string) error {
+// within prefixes a duplicate key's path with the step that led to it:
+// key, or index n when key is nil.
+func within(err error, n int, key []byte) error {
+	if err == nil {
+		return nil
+	}
 	var dup *duplicateKeyError
-	if errors.As(err, &dup) {
-		dup.path = step + dup.path
+	switch {
+	case !errors.As(err, &dup):
+	case key != nil:
+		dup.path = pathKey(string(key)) + dup.path
+	default:
+		dup.path = "[" + strconv.Itoa(n) + "]" + dup.path
 	}
 	return err
 }
