@@ -53,16 +53,22 @@ lint:
 demo:
 	$(GO) run ./cmd/chatwoot-conversations -demo
 
-## bench: compare the client with a hand-written call and the generated client.
-## The runs are interleaved (one binary, run BENCH_COUNT times) so that drift
-## on a busy machine spreads over all four, not onto one.
+## bench: the client against a hand-written call (net/http and
+## json.NewDecoder into the generated structs) and against json.Unmarshal of
+## the bytes alone, on the 20-conversation reply and the growth series, with
+## the local Go and with $(GO127). Each run of the binary runs the three in
+## turn, BENCH_COUNT times, so that drift on a busy machine hits all three;
+## benchstat prints the ratios with their p-values.
 bench:
-	$(GO) test -c -o bin/chatwoot.test ./chatwoot/
-	rm -f bench.out
-	for i in $$(seq $(BENCH_COUNT)); do \
-		(cd chatwoot && ../bin/chatwoot.test -test.run '^$$' -test.bench BenchmarkList -test.benchmem -test.count 1) | grep '^Benchmark' >> bench.out; \
+	set -e; for gov in local $(GO127); do \
+		GOTOOLCHAIN=$$gov $(GO) test -c -o bin/bench-$$gov.test ./chatwoot/; \
+		rm -f bin/bench-$$gov.txt; \
+		for i in $$(seq $(BENCH_COUNT)); do \
+			(cd chatwoot && ../bin/bench-$$gov.test -test.run '^$$' -test.bench 'BenchmarkList|BenchmarkGrowth' -test.benchmem -test.count 1) | grep '^Benchmark' >> bin/bench-$$gov.txt; \
+		done; \
+		echo "== Go: $$gov"; \
+		$(GO) run $(BENCHSTAT) -col /impl bin/bench-$$gov.txt; \
 	done
-	$(GO) run $(BENCHSTAT) -col /impl bench.out
 
 ## bench-compare: the client on this tree against BENCH_BASE (a commit), on the
 ## same 20-conversation reply, with the local Go and with $(GO127). The two
@@ -71,8 +77,7 @@ bench:
 bench-compare:
 	rm -rf bin/base && git worktree prune
 	git worktree add -q --detach bin/base $(BENCH_BASE)
-	rm -f bin/base/api/testdata/*.json
-	cp chatwoot/testdata/bench_reply.json bin/base/api/testdata/
+	mkdir -p bin/base/chatwoot/testdata && cp chatwoot/testdata/bench_reply.json bin/base/chatwoot/testdata/
 	set -e; for gov in local $(GO127); do \
 		GOTOOLCHAIN=$$gov $(GO) test -c -o bin/head-$$gov.test ./chatwoot/; \
 		(cd bin/base && GOTOOLCHAIN=$$gov $(GO) test -c -o ../base-$$gov.test ./chatwoot/); \
