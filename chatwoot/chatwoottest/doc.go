@@ -17,13 +17,27 @@
 // Every request it receives and every reply it makes is validated against
 // api/openapi.yaml with kin-openapi. A violation fails the test that caused it
 // (when the server was given a testing.TB) and is answered with a 500 whose
-// body says what was wrong, so it cannot pass unnoticed.
+// body says what was wrong, so it cannot pass unnoticed. A conversation of a
+// server newer than the spec (a key it does not describe, an enum value it
+// does not list) is seeded with AddRawConversation, which allows those and
+// nothing else, in that conversation only.
 //
 // Inject queues faults: any status and body, Chatwoot's 429 (RateLimited,
 // which a client waits about a second for, not a minute), Chatwoot Cloud's
 // 403 (Forbidden), a database timeout's 422 (DatabaseTimeout), delays, a
 // body cut off mid-way, a reset connection (one attempt each, on a fresh or
-// a reused connection) or a redirect. A fault may aim at one account or
-// contact, and repeat (Times, Forever); PassThrough lets a request through
-// in a sequence. Every reply carries an X-Request-Id, as Rails sends.
+// a reused connection), a redirect, or a 1xx status followed by silence. A
+// fault may aim at one account or contact, and repeat (Times, Forever);
+// PassThrough lets a request through in a sequence. A fault that cannot be
+// served as written (Fault{Status: 42}) fails the test at once. Every reply
+// carries an X-Request-Id, as Rails sends.
+//
+// For jobs over many contacts, WithRateLimit limits each client address as
+// Chatwoot's rack-attack does, in windows as short as the test wants, with
+// 429s that a client following Chatwoot's rule (as package chatwoot does)
+// waits out until the fake's window ends; Requests records when each
+// request arrived and what it was answered, so that a test can check the
+// rate a job keeps. WithListener serves on an address of the caller's
+// choosing: `chatwoot-conversations -serve-demo 127.0.0.1:8080` serves the
+// seeded data from a shell.
 package chatwoottest

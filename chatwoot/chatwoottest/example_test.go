@@ -2,6 +2,7 @@ package chatwoottest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -94,4 +95,70 @@ func ExampleRateLimitedFor() {
 		fmt.Println("rate limited; come back in", apiErr.RetryAfter.Truncate(time.Second))
 	}
 	// Output: rate limited; come back in 45s
+}
+
+// A job against Chatwoot's rate limit, in a short window: 5 requests per
+// client address per 300 ms. The client waits out each 429 until the fake's
+// window ends (the fake's Date header says when), so every call succeeds,
+// and Requests shows that no window let more than 5 through.
+func ExampleWithRateLimit() {
+	const limit, window = 5, 300 * time.Millisecond
+	srv := chatwoottest.NewServer(nil, chatwoottest.WithRateLimit(limit, window))
+	defer srv.Close()
+	client, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	answered := 0
+	for range 12 {
+		if _, err := client.ListContactConversations(context.Background(), chatwoottest.DemoAccountID, chatwoottest.OneConversationContactID); err == nil {
+			answered++
+		}
+	}
+	busiest := map[int64]int{}
+	most := 0
+	for _, r := range srv.Requests() {
+		if r.Status == 200 {
+			w := r.Time.UnixNano() / int64(window)
+			busiest[w]++
+			most = max(most, busiest[w])
+		}
+	}
+	fmt.Println("answered:", answered, "most in one window:", most <= limit)
+	// Output: answered: 12 most in one window: true
+}
+
+// A conversation as a newer Chatwoot may send it: a status and a key that
+// api/openapi.yaml does not know yet. It is served as given, while the
+// rest of the reply is still validated strictly.
+func ExampleServer_AddRawConversation() {
+	srv := chatwoottest.NewServer(nil, chatwoottest.WithoutSeedData())
+	defer srv.Close()
+	conv := chatwoottest.NewConversation(42, 900)
+	raw, err := json.Marshal(conv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		log.Fatal(err)
+	}
+	fields["status"] = "escalated"              // an enum value the spec does not list
+	fields["handoff"] = map[string]any{"to": 7} // a key it does not describe
+	raw, err = json.Marshal(fields)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv.AddRawConversation(1, 900, raw)
+
+	client, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	convs, err := client.ListContactConversations(context.Background(), 1, 900)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(convs[0].ID, convs[0].Status, len(srv.Violations()))
+	// Output: 42 escalated 0
 }

@@ -56,7 +56,7 @@ func (s *Server) seed() error {
 		}
 		shapes = append(shapes, body.Payload...)
 	}
-	s.accounts[ForeignAccountID] = &account{member: false, contacts: map[int64][]chatwoot.Conversation{}}
+	s.accounts[ForeignAccountID] = &account{member: false, contacts: map[int64][]seeded{}}
 	if len(shapes) != DemoConversationCount {
 		return fmt.Errorf("chatwoottest: the fixtures hold %d conversations, DemoConversationCount says %d", len(shapes), DemoConversationCount)
 	}

@@ -1,18 +1,24 @@
 package chatwoottest
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/go-chatwoot/chatwoot-go/api"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
 )
 
@@ -26,25 +32,54 @@ type Server struct {
 	// Token is the API access token the server accepts.
 	Token string
 
-	http *httptest.Server
-	t    testing.TB
+	http     *httptest.Server
+	t        testing.TB
+	listener net.Listener
+	limit    *rateLimit
+	optErrs  []error // options that cannot be honoured, reported by NewServer
 
 	mu         sync.Mutex
 	accounts   map[int64]*account
 	faults     []Fault
 	requests   []Request
 	violations []error
+	broken     []string              // why every request is answered 500 (see refuse)
+	hijacked   map[net.Conn]struct{} // connections held open by a 1xx fault
+	closed     bool
 }
 
 type account struct {
 	member   bool // whether the token's user belongs to the account
-	contacts map[int64][]chatwoot.Conversation
+	contacts map[int64][]seeded
+}
+
+// seeded is one conversation of a contact: a Conversation added in Go,
+// validated strictly with the reply it is in, or one added as raw JSON
+// (AddRawConversation), served as given and checked on its own.
+type seeded struct {
+	conv chatwoot.Conversation
+	raw  []byte // nil for a conversation added in Go
+	err  error  // why a raw conversation cannot be served, reported when it was added
 }
 
 // Request is a request the server received.
 type Request struct {
+	// Method and Path are the request's method and URL path.
 	Method, Path string
-	Header       http.Header
+	// Header is the request's header, the token included.
+	Header http.Header
+	// RemoteAddr is the client's address, host:port; WithRateLimit counts
+	// requests by its host.
+	RemoteAddr string
+	// Time is when the request arrived, by the server's clock: the time
+	// WithRateLimit puts it in a window by.
+	Time time.Time
+	// Status is the status code of the reply's status line: the normal
+	// reply's, a fault's, a refusal's (429, 500). It is 0 while the request
+	// is in progress and when the server sent no status line: a Reset, or a
+	// client that gave up during a Delay. A CutAfter reply has the normal
+	// status, a 1xx Fault its 1xx.
+	Status int
 }
 
 // An Option configures a Server.
@@ -57,36 +92,89 @@ func WithToken(token string) Option { return func(s *Server) { s.Token = token }
 // exactly what it needs.
 func WithoutSeedData() Option { return func(s *Server) { s.accounts = map[int64]*account{} } }
 
+// WithListener makes the server accept connections on l instead of a new
+// loopback listener on a random port, for serving on a chosen address (as
+// `chatwoot-conversations -serve-demo` does). The server closes l when it
+// closes. URL names l's address; an address that listens on every
+// interface (0.0.0.0, ::) is named by the loopback address of its family,
+// which reaches it from this machine. A nil l changes nothing.
+func WithListener(l net.Listener) Option { return func(s *Server) { s.listener = l } }
+
 // NewServer starts a fake Chatwoot server on a loopback address. With a
 // testing.TB, the server closes when the test ends and a spec violation fails
 // the test; t may be nil outside tests, and then the caller must Close it.
+//
 // If the spec or the seed data cannot be loaded (a broken build of this
-// module), NewServer reports it through t, or returns a server that answers
-// every request with 500 and the reason.
+// module), or an option cannot be honoured (see WithRateLimit), NewServer
+// reports it through t (at once, with Fatalf, for an option), and the
+// server answers every request with 500 and the reason, so that nothing
+// passes unnoticed when t is nil.
 func NewServer(t testing.TB, opts ...Option) *Server {
-	s := &Server{t: t, Token: randomToken(), accounts: nil}
+	if t != nil {
+		t.Helper()
+	}
+	s := &Server{t: t, Token: randomToken(), accounts: nil, hijacked: map[net.Conn]struct{}{}}
 	for _, opt := range opts {
-		opt(s)
+		if opt != nil {
+			opt(s)
+		}
 	}
 	if s.accounts == nil {
 		s.accounts = map[int64]*account{}
 		if err := s.seed(); err != nil {
 			s.violate(err)
+			s.refuse(err.Error())
 		}
 	}
 	if _, err := loadSpec(); err != nil {
 		s.violate(err)
+		s.refuse(err.Error())
 	}
-	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.URL = s.http.URL
+	handler := http.HandlerFunc(s.serveHTTP)
+	if s.listener == nil {
+		s.http = httptest.NewServer(handler)
+		s.URL = s.http.URL
+	} else {
+		s.http = httptest.NewUnstartedServer(handler)
+		_ = s.http.Listener.Close() // the loopback listener it made; l replaces it
+		s.http.Listener = s.listener
+		s.http.Start()
+		s.URL = "http://" + dialableAddr(s.listener.Addr())
+	}
 	if t != nil {
 		t.Cleanup(s.Close)
+	}
+	for _, err := range s.optErrs {
+		s.impossible(err)
 	}
 	return s
 }
 
-// Close shuts the server down, waiting for requests in flight.
-func (s *Server) Close() { s.http.Close() }
+// dialableAddr is addr as a client on this machine can dial it: an address
+// that listens on every interface is reached through loopback.
+func dialableAddr(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	host := "127.0.0.1"
+	if tcp.IP.To4() == nil {
+		host = "::1"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(tcp.Port))
+}
+
+// Close shuts the server down, waiting for requests in flight, and drops the
+// connections that 1xx faults hold open.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	for conn := range s.hijacked {
+		_ = conn.Close()
+	}
+	s.mu.Unlock()
+	s.http.Close()
+}
 
 // Client returns a chatwoot.Client for this server with its token, and any
 // further options.
@@ -97,7 +185,7 @@ func (s *Server) Client(opts ...chatwoot.Option) (*chatwoot.Client, error) {
 // AddContact adds a contact without conversations (and its account, with
 // the token's user as a member, if it is new).
 func (s *Server) AddContact(accountID, contactID int64) {
-	s.AddConversations(accountID, contactID)
+	s.add(accountID, contactID)
 }
 
 // AddConversations adds conversations to a contact, creating the account and
@@ -106,20 +194,81 @@ func (s *Server) AddContact(accountID, contactID int64) {
 // else is served as given and must satisfy the spec. NewConversation makes a
 // valid one to start from.
 func (s *Server) AddConversations(accountID, contactID int64, convs ...chatwoot.Conversation) {
+	list := make([]seeded, 0, len(convs))
+	for _, c := range convs {
+		c.AccountID = accountID
+		normalize(&c)
+		list = append(list, seeded{conv: c})
+	}
+	s.add(accountID, contactID, list...)
+}
+
+// AddRawConversation adds a conversation given as JSON to a contact,
+// creating the account and contact if needed: what a server newer than
+// api/openapi.yaml sends, such as a key the spec does not describe or an
+// enum value it does not list, while every other conversation in the same
+// reply is still validated strictly.
+//
+// raw is served byte for byte as it is given (its account_id too), in its
+// place by last_activity_at. It is checked once, now, with api.Compare:
+// unknown keys and unknown values are allowed, anything else (a missing
+// key, a value of another type, JSON that is not one object) is a
+// violation, as is JSON that package chatwoot cannot decode. A violation
+// fails the test, and every reply that would hold the conversation is a 500
+// that says why.
+func (s *Server) AddRawConversation(accountID, contactID int64, raw json.RawMessage) {
+	e := seeded{raw: bytes.Clone(bytes.TrimSpace(raw))}
+	if e.err = checkRaw(e.raw); e.err == nil {
+		e.err = e.conv.UnmarshalJSON(e.raw)
+		if e.err != nil {
+			e.err = fmt.Errorf("chatwoottest: AddRawConversation(%d, %d): package chatwoot cannot decode it: %w", accountID, contactID, e.err)
+		}
+	} else {
+		e.err = fmt.Errorf("chatwoottest: AddRawConversation(%d, %d): %w", accountID, contactID, e.err)
+	}
+	if e.err != nil {
+		if s.t != nil {
+			s.t.Helper()
+		}
+		s.violate(e.err)
+	}
+	s.add(accountID, contactID, e)
+}
+
+// checkRaw compares one conversation with the spec, allowing what a newer
+// server may add.
+func checkRaw(raw []byte) error {
+	if !json.Valid(raw) {
+		return errors.New("the conversation is not valid JSON")
+	}
+	diffs, err := api.Compare(slices.Concat([]byte(`{"payload":[`), raw, []byte(`]}`)))
+	if err != nil {
+		return err
+	}
+	var bad []string
+	for _, d := range diffs {
+		if d.Kind != api.UnknownKey && d.Kind != api.UnknownValue {
+			d.Path = strings.TrimPrefix(d.Path, "/payload/0")
+			bad = append(bad, d.String())
+		}
+	}
+	if bad != nil {
+		return fmt.Errorf("the conversation violates api/openapi.yaml beyond the unknown keys and values a newer server may send: %s", strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+// add appends conversations to a contact, creating the account and contact
+// if needed.
+func (s *Server) add(accountID, contactID int64, convs ...seeded) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	acc := s.accounts[accountID]
 	if acc == nil {
-		acc = &account{member: true, contacts: map[int64][]chatwoot.Conversation{}}
+		acc = &account{member: true, contacts: map[int64][]seeded{}}
 		s.accounts[accountID] = acc
 	}
-	list := acc.contacts[contactID]
-	for _, c := range convs {
-		c.AccountID = accountID
-		normalize(&c)
-		list = append(list, c)
-	}
-	acc.contacts[contactID] = list
+	acc.contacts[contactID] = append(acc.contacts[contactID], convs...)
 }
 
 // normalize gives nil lists and maps the empty values the server sends.
@@ -142,23 +291,74 @@ func normalize(c *chatwoot.Conversation) {
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.requests)
+	out := slices.Clone(s.requests)
+	for i := range out {
+		out[i].Header = out[i].Header.Clone()
+	}
+	return out
 }
 
 // Violations returns the spec violations seen so far: requests or replies
-// that api/openapi.yaml does not allow.
+// that api/openapi.yaml does not allow, and faults or options that cannot
+// be served.
 func (s *Server) Violations() []error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.violations)
 }
 
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Request-Id", newRequestID()) // as Rails does, on every reply
+// statusWriter records the status the server sends in the request's record.
+type statusWriter struct {
+	http.ResponseWriter
+	s      *Server
+	i      int // the request's index in s.requests
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 && status >= 200 {
+		w.status = status
+		w.s.setStatus(w.i, status)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap gives http.ResponseController the writer underneath, for Flush
+// and Hijack.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) setStatus(i, status int) {
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone()})
+	s.requests[i].Status = status
+	s.mu.Unlock()
+}
+
+func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
+	rw.Header().Set("X-Request-Id", newRequestID()) // as Rails does, on every reply
+	now := time.Now()
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), RemoteAddr: r.RemoteAddr, Time: now})
+	w := &statusWriter{ResponseWriter: rw, s: s, i: len(s.requests) - 1}
+	broken := strings.Join(s.broken, "\n")
 	s.mu.Unlock()
 
+	if broken != "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = fmt.Fprintf(w, "%s\n", broken)
+		return
+	}
+	if s.limit != nil && s.limit.refused(r.RemoteAddr, now) {
+		s.limit.reply(w, now)
+		return
+	}
 	route, params, err := validateRequest(r)
 	if err != nil {
 		s.violation(w, err)
@@ -167,34 +367,48 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	account, _ := strconv.ParseInt(params["account_id"], 10, 64)
 	contact, _ := strconv.ParseInt(params["contact_id"], 10, 64)
 	fault := s.takeFault(account, contact)
-	reply := func() (int, string, []byte) { return s.reply(r, params) }
-	if fault != nil && fault.apply(w, r, reply) {
+	rep := s.reply(r, params)
+	if fault != nil && fault.apply(s, w, r, rep) {
 		return
 	}
-	status, contentType, body := reply()
-	if err := validateResponse(r, route, status, contentType, body); err != nil {
+	if rep.err != nil {
+		s.refusal(w, rep.err) // reported when the conversation was added
+		return
+	}
+	if err := validateResponse(r, route, rep.status, rep.contentType, rep.strict); err != nil {
 		s.violation(w, err)
 		return
 	}
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	w.Header().Set("Content-Type", rep.contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(rep.body)))
+	w.WriteHeader(rep.status)
+	_, _ = w.Write(rep.body)
+}
+
+// replyData is the server's normal reply to a request.
+type replyData struct {
+	status      int
+	contentType string
+	body        []byte // what is sent
+	strict      []byte // what is validated against the spec: body without raw conversations
+	err         error  // a raw conversation that cannot be served
 }
 
 // reply is what Chatwoot 4.15 answers to r, checked in the server's order:
 // the token, the account, then the contact.
-func (s *Server) reply(r *http.Request, params map[string]string) (status int, contentType string, body []byte) {
-	const jsonType = jsonUTF8
+func (s *Server) reply(r *http.Request, params map[string]string) replyData {
+	plain := func(status int, body string) replyData {
+		return replyData{status: status, contentType: jsonUTF8, body: []byte(body), strict: []byte(body)}
+	}
 	token := r.Header.Get("Api-Access-Token")
 	if token == "" {
 		token = r.Header.Get("Api_access_token") // Rack reads the underscore spelling too
 	}
 	switch {
 	case token == "":
-		return http.StatusUnauthorized, jsonType, []byte(`{"errors":["You need to sign in or sign up before continuing."]}`)
+		return plain(http.StatusUnauthorized, `{"errors":["You need to sign in or sign up before continuing."]}`)
 	case token != s.Token:
-		return http.StatusUnauthorized, jsonType, []byte(`{"error":"Invalid Access Token"}`)
+		return plain(http.StatusUnauthorized, `{"error":"Invalid Access Token"}`)
 	}
 	// Both are integers: validateRequest checked them against the spec.
 	accountID, _ := strconv.ParseInt(params["account_id"], 10, 64)
@@ -202,7 +416,7 @@ func (s *Server) reply(r *http.Request, params map[string]string) (status int, c
 
 	s.mu.Lock()
 	acc := s.accounts[accountID]
-	var convs []chatwoot.Conversation
+	var convs []seeded
 	found := false
 	if acc != nil && acc.member {
 		convs, found = acc.contacts[contactID]
@@ -212,25 +426,50 @@ func (s *Server) reply(r *http.Request, params map[string]string) (status int, c
 
 	switch {
 	case acc == nil:
-		return http.StatusNotFound, jsonType, []byte(`{"error":"Resource could not be found"}`)
+		return plain(http.StatusNotFound, `{"error":"Resource could not be found"}`)
 	case !acc.member:
-		return http.StatusUnauthorized, jsonType, []byte(`{"error":"You are not authorized to access this account"}`)
+		return plain(http.StatusUnauthorized, `{"error":"You are not authorized to access this account"}`)
 	case !found:
-		return http.StatusNotFound, jsonType, []byte(`{"error":"Resource could not be found"}`)
+		return plain(http.StatusNotFound, `{"error":"Resource could not be found"}`)
 	}
-	slices.SortStableFunc(convs, func(a, b chatwoot.Conversation) int { return cmp.Compare(b.LastActivityAt, a.LastActivityAt) })
-	convs = append([]chatwoot.Conversation{}, convs[:min(len(convs), maxConversations)]...) // [] not null when empty
-	body, err := json.Marshal(map[string][]chatwoot.Conversation{"payload": convs})
-	if err != nil {
-		return http.StatusInternalServerError, jsonType, []byte(`{"status":500,"error":"Internal Server Error"}`)
+	slices.SortStableFunc(convs, func(a, b seeded) int { return cmp.Compare(b.conv.LastActivityAt, a.conv.LastActivityAt) })
+	convs = convs[:min(len(convs), maxConversations)]
+	all, strict := []byte(`{"payload":[`), []byte(`{"payload":[`)
+	var rawErr error
+	for _, c := range convs {
+		item := c.raw
+		if c.raw == nil {
+			b, err := json.Marshal(c.conv)
+			if err != nil {
+				return plain(http.StatusInternalServerError, `{"status":500,"error":"Internal Server Error"}`)
+			}
+			item = b
+			strict = appendItem(strict, item)
+		}
+		rawErr = cmp.Or(rawErr, c.err)
+		all = appendItem(all, item)
 	}
-	return http.StatusOK, jsonType, body
+	all, strict = append(all, "]}"...), append(strict, "]}"...)
+	return replyData{status: http.StatusOK, contentType: jsonUTF8, body: all, strict: strict, err: rawErr}
+}
+
+// appendItem appends one element to a JSON array being written.
+func appendItem(list, item []byte) []byte {
+	if list[len(list)-1] != '[' {
+		list = append(list, ',')
+	}
+	return append(list, item...)
 }
 
 // violation reports a spec violation: to the test, if there is one, and in
 // a 500 reply, so that the client under test fails too.
 func (s *Server) violation(w http.ResponseWriter, err error) {
 	s.violate(err)
+	s.refusal(w, err)
+}
+
+// refusal answers 500 with err, already reported.
+func (s *Server) refusal(w http.ResponseWriter, err error) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = fmt.Fprintf(w, "%v\n", err)
@@ -241,7 +480,29 @@ func (s *Server) violate(err error) {
 	s.violations = append(s.violations, err)
 	s.mu.Unlock()
 	if s.t != nil {
+		s.t.Helper()
 		s.t.Errorf("%v", err)
+	}
+}
+
+// refuse makes the server answer every request from now on with 500 and
+// why: what it was asked cannot be served, and it must not pass silently.
+func (s *Server) refuse(why string) {
+	s.mu.Lock()
+	s.broken = append(s.broken, why)
+	s.mu.Unlock()
+}
+
+// impossible reports something the server was asked and cannot serve: a
+// violation, every request answered 500, and the test stopped at once.
+func (s *Server) impossible(err error) {
+	s.mu.Lock()
+	s.violations = append(s.violations, err)
+	s.mu.Unlock()
+	s.refuse(err.Error())
+	if s.t != nil {
+		s.t.Helper()
+		s.t.Fatalf("%v", err)
 	}
 }
 
