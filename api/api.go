@@ -1,21 +1,22 @@
 // Package api holds the OpenAPI 3.0 description of the Chatwoot endpoint this
 // module wraps, api/openapi.yaml, and the JSON fixtures that show what real
 // Chatwoot servers send. Both are embedded, so tests, the fake server in
-// chatwoot/chatwoottest and any other package load them from this one place.
+// chatwoot/chatwoottest and any other package load them from this one place
+// (Spec, Fixture), and Compare checks a reply against the spec.
 //
 // The spec follows what Chatwoot 4.x servers send, which differs from the
 // published API docs in about 30 places; comments in the YAML that start
-// with "docs:" say where and why.
+// with "docs:" say where and why, and docs/chatwoot-server.md what each
+// Chatwoot version sends. The package's API has only its own and the
+// standard library's types: the OpenAPI library it uses is an internal
+// detail.
 package api
 
 import (
-	"context"
 	"embed"
 	"fmt"
 	"path"
 	"strings"
-
-	"github.com/getkin/kin-openapi/openapi3"
 )
 
 //go:embed openapi.yaml
@@ -30,21 +31,6 @@ var fixtures embed.FS
 // it changes nothing else.
 func Spec() []byte {
 	return append([]byte(nil), spec...)
-}
-
-// Load parses the spec with kin-openapi and validates it. Each call returns a
-// new document, so a caller may change its copy (a test may tighten schemas)
-// without affecting anyone else.
-func Load() (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(spec)
-	if err != nil {
-		return nil, fmt.Errorf("api: parse openapi.yaml: %w", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("api: openapi.yaml is not a valid OpenAPI 3.0 document: %w", err)
-	}
-	return doc, nil
 }
 
 // FixtureNames lists the response fixtures, sorted. Each is a complete 200

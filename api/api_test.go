@@ -3,6 +3,10 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,16 +18,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/go-chatwoot/chatwoot-go/api"
+	"github.com/go-chatwoot/chatwoot-go/internal/openapispec"
 )
 
 func load(t *testing.T) *openapi3.T {
 	t.Helper()
-	doc, err := api.Load()
+	doc, err := openapispec.Load(api.Spec())
 	require.NoError(t, err)
 	return doc
 }
 
-func TestLoad_TheSpecIsValidAndDescribesTheEndpoint(t *testing.T) {
+func TestSpec_IsValidAndDescribesTheEndpoint(t *testing.T) {
 	doc := load(t)
 	assert.Equal(t, "3.0.3", doc.OpenAPI)
 	path := doc.Paths.Find("/api/v1/accounts/{account_id}/contacts/{contact_id}/conversations")
@@ -42,10 +47,91 @@ func TestLoad_TheSpecIsValidAndDescribesTheEndpoint(t *testing.T) {
 	assert.Equal(t, "double", doc.Components.Schemas["UnixFloatTime"].Value.Format)
 }
 
-func TestLoad_ReturnsAnIndependentCopy(t *testing.T) {
-	first := load(t)
-	first.Components.Schemas["Conversation"].Value.Required = nil
-	assert.NotEmpty(t, load(t).Components.Schemas["Conversation"].Value.Required)
+// Package api's exported API has only its own and the standard library's
+// types (and this module's public packages'): the OpenAPI library behind
+// Compare is a detail, so that its upgrade is no breaking change of ours.
+func TestAPI_ExportsNoTypeOfAnotherModule(t *testing.T) {
+	const module = "github.com/go-chatwoot/chatwoot-go/"
+	entries, err := os.ReadDir(".")
+	require.NoError(t, err)
+	exported, foreign := 0, []string{}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), e.Name(), nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		imports := map[string]string{}
+		for _, imp := range f.Imports {
+			path := strings.Trim(imp.Path.Value, `"`)
+			name := path[strings.LastIndex(path, "/")+1:]
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			imports[name] = path
+		}
+		// check reports every type of a package outside the standard
+		// library and this module's public packages named in n.
+		check := func(what string, n ast.Node) {
+			exported++
+			ast.Inspect(n, func(n ast.Node) bool {
+				if field, ok := n.(*ast.Field); ok && len(field.Names) > 0 && !field.Names[0].IsExported() {
+					return false // an unexported struct field
+				}
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				if pkg, ok := sel.X.(*ast.Ident); ok {
+					path := imports[pkg.Name]
+					stdlib := !strings.Contains(strings.Split(path, "/")[0], ".")
+					public := strings.HasPrefix(path, module) && !strings.Contains(path, "/internal/")
+					if !stdlib && !public {
+						foreign = append(foreign, fmt.Sprintf("%s: %s names %s.%s, of %s", e.Name(), what, pkg.Name, sel.Sel.Name, path))
+					}
+				}
+				return false
+			})
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Name.IsExported() && (d.Recv == nil || ast.IsExported(receiver(d))) {
+					check(d.Name.Name, d.Type)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch s := spec.(type) {
+					case *ast.TypeSpec:
+						if s.Name.IsExported() {
+							check(s.Name.Name, s.Type)
+						}
+					case *ast.ValueSpec:
+						if s.Names[0].IsExported() && s.Type != nil {
+							check(s.Names[0].Name, s.Type)
+						}
+					}
+				}
+			}
+		}
+	}
+	assert.Greater(t, exported, 5, "the test saw package api's API")
+	assert.Empty(t, foreign, "package api's API names types of other modules (or of internal packages)")
+}
+
+// receiver names a method's receiver type; "" for a function.
+func receiver(d *ast.FuncDecl) string {
+	if d.Recv == nil {
+		return ""
+	}
+	t := d.Recv.List[0].Type
+	if star, ok := t.(*ast.StarExpr); ok {
+		t = star.X
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
 }
 
 func TestSpec_ReturnsACopy(t *testing.T) {

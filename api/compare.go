@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/go-chatwoot/chatwoot-go/internal/openapispec"
 )
 
 // DifferenceKind says how a reply differs from the spec.
@@ -68,21 +70,21 @@ func Compare(body []byte) ([]Difference, error) {
 // false on every object that lists properties. Free-form objects (the
 // jsonb values) stay open: their keys are the account's own.
 var closedResponseSchema = sync.OnceValues(func() (*openapi3.Schema, error) {
-	doc, err := Load()
+	doc, err := openapispec.Load(spec)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("api: %w", err)
 	}
 	seen := map[*openapi3.Schema]bool{}
 	for _, ref := range doc.Components.Schemas {
-		CloseObjects(ref.Value, seen)
+		closeObjects(ref.Value, seen)
 	}
 	return doc.Components.Schemas["ContactConversationsResponse"].Value, nil
 })
 
-// CloseObjects sets additionalProperties: false on s and on every object
+// closeObjects sets additionalProperties: false on s and on every object
 // inside it that lists properties, leaving free-form objects open. seen
 // records the schemas done (schemas refer to each other).
-func CloseObjects(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
+func closeObjects(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
 	if s == nil || seen[s] {
 		return
 	}
@@ -92,14 +94,14 @@ func CloseObjects(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
 		s.AdditionalProperties = openapi3.AdditionalProperties{Has: &no}
 	}
 	for _, p := range s.Properties {
-		CloseObjects(p.Value, seen)
+		closeObjects(p.Value, seen)
 	}
 	if s.Items != nil {
-		CloseObjects(s.Items.Value, seen)
+		closeObjects(s.Items.Value, seen)
 	}
 	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
 		for _, r := range group {
-			CloseObjects(r.Value, seen)
+			closeObjects(r.Value, seen)
 		}
 	}
 }

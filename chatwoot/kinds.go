@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
-	"github.com/go-chatwoot/chatwoot-go/gen"
 )
 
 // Assignee is who a conversation is assigned to: a user (an agent), an
@@ -27,21 +26,23 @@ type Assignee struct {
 	raw jsonvalue.Value
 }
 
-// Assignee returns who the conversation is assigned to, and false when it
-// is unassigned (Chatwoot then sends no assignee).
+// Assignee returns who the conversation is assigned to, read from
+// meta.assignee and meta.assignee_type, and false when it is unassigned
+// (Chatwoot then sends no assignee). Both spellings of the Captain kind,
+// "Captain::Assistant" and "CaptainAssistant", read as
+// AssigneeTypeCaptainAssistant.
 func (c *Conversation) Assignee() (Assignee, bool) {
-	if c.Meta.Assignee == nil {
+	if c.Meta.Assignee.IsZero() {
 		return Assignee{}, false
 	}
-	raw, err := c.Meta.Assignee.MarshalJSON()
-	if err != nil || len(raw) == 0 {
-		return Assignee{}, false
-	}
-	a := Assignee{Kind: AssigneeTypeUser, raw: raw}
+	a := Assignee{Kind: AssigneeTypeUser, raw: c.Meta.Assignee}
 	if c.Meta.AssigneeType != nil {
 		a.Kind = *c.Meta.AssigneeType
 	}
-	a.ID, a.Name = idAndName(raw)
+	if a.Kind == AssigneeTypeCaptainAssistantAlt {
+		a.Kind = AssigneeTypeCaptainAssistant
+	}
+	_, a.ID, a.Name = peek(a.raw)
 	return a, true
 }
 
@@ -70,10 +71,10 @@ type SenderKind string
 // The kinds of sender Chatwoot sends. A newer server may send another: its
 // Sender still has the Kind, ID and Name it sent.
 const (
-	SenderContact          = SenderKind(gen.ContactSenderTypeContact)
-	SenderUser             = SenderKind(gen.UserSenderTypeUser)
-	SenderAgentBot         = SenderKind(gen.AgentBotSenderTypeAgentBot)
-	SenderCaptainAssistant = SenderKind(gen.CaptainAssistantSenderTypeCaptainAssistant)
+	SenderContact          = SenderKind(ContactSenderTypeContact)
+	SenderUser             = SenderKind(UserSenderTypeUser)
+	SenderAgentBot         = SenderKind(AgentBotSenderTypeAgentBot)
+	SenderCaptainAssistant = SenderKind(CaptainAssistantSenderTypeCaptainAssistant)
 )
 
 // Sender is who sent a message: the contact, a user (an agent), an agent
@@ -93,23 +94,14 @@ type Sender struct {
 	raw jsonvalue.Value
 }
 
-// SenderOf returns who sent m, and false for a message without a sender
-// (activity and other system messages).
+// SenderOf returns who sent m, read from its sender, and false for a
+// message without a sender (activity and other system messages).
 func SenderOf(m *Message) (Sender, bool) {
-	if m == nil || m.Sender == nil {
+	if m == nil || m.Sender.IsZero() {
 		return Sender{}, false
 	}
-	raw, err := m.Sender.MarshalJSON()
-	if err != nil || len(raw) == 0 {
-		return Sender{}, false
-	}
-	var kind struct {
-		Type string `json:"type"`
-	}
-	_ = json.Unmarshal(raw, &kind) // an odd sender still has its raw JSON
-	s := Sender{Kind: SenderKind(kind.Type), raw: raw}
-	s.ID, s.Name = idAndName(raw)
-	return s, true
+	kind, id, name := peek(m.Sender)
+	return Sender{Kind: SenderKind(kind), ID: id, Name: name, raw: m.Sender}, true
 }
 
 // Contact returns the sender as the contact, if it is.
@@ -136,29 +128,30 @@ func (s Sender) RawJSON() json.RawMessage { return json.RawMessage(append([]byte
 // String returns the sender's name.
 func (s Sender) String() string { return s.Name }
 
-// idAndName reads the id and the shown name of an assignee or sender of any
-// kind; what is missing or of another type reads as zero.
-func idAndName(raw []byte) (int64, string) {
+// peek reads the type, the id and the shown name of an assignee or sender
+// of any kind; what is missing or of another type reads as zero.
+func peek(raw []byte) (kind string, id int64, name string) {
 	var v struct {
+		Type          any         `json:"type"`
 		ID            json.Number `json:"id"`
 		Name          any         `json:"name"`
 		AvailableName any         `json:"available_name"`
 	}
 	_ = json.Unmarshal(raw, &v) // a value of an odd type is left zero
-	id, _ := v.ID.Int64()
+	kind, _ = v.Type.(string)
+	id, _ = v.ID.Int64()
 	if name, ok := v.AvailableName.(string); ok && name != "" {
-		return id, name
+		return kind, id, name
 	}
-	name, _ := v.Name.(string)
-	return id, name
+	name, _ = v.Name.(string)
+	return kind, id, name
 }
 
 // decodeKind decodes raw into T when it is of T's kind and fits it.
-func decodeKind[T any](raw []byte, isKind bool) (T, bool) {
-	var v T
-	if !isKind || json.Unmarshal(raw, &v) != nil {
-		var zero T
-		return zero, false
+func decodeKind[T any](raw []byte, isKind bool) (v T, ok bool) {
+	if isKind && json.Unmarshal(raw, &v) == nil {
+		return v, true
 	}
-	return v, true
+	var zero T // not what a failed Unmarshal left in v
+	return zero, false
 }

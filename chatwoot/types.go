@@ -8,11 +8,12 @@ import (
 // The models are generated from api/openapi.yaml into package gen, and
 // re-exported here under the same names, so that a program never imports
 // gen. Each struct's documentation lists its fields, so that go doc shows
-// them here; see gen for the comments the spec gives them.
-// TestTypes_ReexportEverything checks that this file names every generated
-// model, field and enum value. A newer server may send an enum value that
-// is not listed below: it still decodes, into the same type, and the
-// type's Valid method reports false.
+// them here; see gen for the comments the spec gives them. Tests check that
+// this file names every generated model and enum value, and that each field
+// list (Conversation's too) names every field of the generated struct, with
+// its JSON key and its type as this package spells it. A newer server may
+// send an enum value that is not listed below: it still decodes, into the
+// same type, and the type's Valid method reports false.
 type (
 	// Agent is a user assignee, as the account sees them (meta.assignee when meta.assignee_type is "User").
 	//
@@ -171,7 +172,7 @@ type (
 	// ConversationMeta holds a conversation's contact, channel, assignee and team. Conversation.Assignee and Conversation.Team read the last two for you.
 	//
 	// Fields (JSON key, Go type):
-	//   - Assignee (assignee, *Assignee): who the conversation is assigned to
+	//   - Assignee (assignee, jsonvalue.Value): who the conversation is assigned to, as sent (read it with Conversation.Assignee)
 	//   - AssigneeType (assignee_type, *AssigneeType): which kind of assignee meta.assignee is
 	//   - Channel (channel, Channel): the inbox's channel class, such as Channel::WebWidget
 	//   - HMACVerified (hmac_verified, *bool)
@@ -198,7 +199,7 @@ type (
 	//   - MessageType (message_type, MessageType): 0 incoming, 1 outgoing, 2 activity, 3 template
 	//   - Private (private, bool): true for private notes
 	//   - ProcessedMessageContent (processed_message_content, *string)
-	//   - Sender (sender, *MessageSender): who sent a message; `type` says which of the four shapes it is
+	//   - Sender (sender, jsonvalue.Value): who sent the message, as sent (read it with SenderOf); absent for activities
 	//   - SenderID (sender_id, *int64)
 	//   - SenderType (sender_type, *MessageSenderType)
 	//   - Sentiment (sentiment, FreeForm): kept as sent (jsonvalue.Value)
@@ -261,7 +262,7 @@ type (
 	AgentRole = gen.AgentRole
 	// AppliedSLASLAStatus is an applied SLA's state: active, hit, missed or active_with_misses.
 	AppliedSLASLAStatus = gen.AppliedSLASLAStatus
-	// AssigneeType says which kind of assignee a conversation has: User, AgentBot or Captain::Assistant (4.18+).
+	// AssigneeType says which kind of assignee a conversation has: User, AgentBot or Captain::Assistant (4.18+; CaptainAssistant in an earlier design, which Conversation.Assignee reads as the same kind).
 	AssigneeType = gen.AssigneeType
 	// AttachmentFileType is an attachment's kind: image, audio, video, file, location and so on.
 	AttachmentFileType = gen.AttachmentFileType
@@ -324,6 +325,7 @@ const (
 	AppliedSLASLAStatusMissed                  = gen.AppliedSLASLAStatusMissed
 	AssigneeTypeAgentBot                       = gen.AssigneeTypeAgentBot
 	AssigneeTypeCaptainAssistant               = gen.AssigneeTypeCaptainAssistant
+	AssigneeTypeCaptainAssistantAlt            = gen.AssigneeTypeCaptainAssistantAlt
 	AssigneeTypeUser                           = gen.AssigneeTypeUser
 	AttachmentFileTypeAudio                    = gen.AttachmentFileTypeAudio
 	AttachmentFileTypeContact                  = gen.AttachmentFileTypeContact

@@ -10,7 +10,6 @@ package gen
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -119,9 +118,10 @@ func (e AppliedSLASLAStatus) Valid() bool {
 
 // Defines values for AssigneeType.
 const (
-	AssigneeTypeAgentBot         AssigneeType = "AgentBot"
-	AssigneeTypeCaptainAssistant AssigneeType = "Captain::Assistant"
-	AssigneeTypeUser             AssigneeType = "User"
+	AssigneeTypeAgentBot            AssigneeType = "AgentBot"
+	AssigneeTypeCaptainAssistant    AssigneeType = "Captain::Assistant"
+	AssigneeTypeCaptainAssistantAlt AssigneeType = "CaptainAssistant"
+	AssigneeTypeUser                AssigneeType = "User"
 )
 
 // Valid indicates whether the value is a known member of the AssigneeType enum.
@@ -130,6 +130,8 @@ func (e AssigneeType) Valid() bool {
 	case AssigneeTypeAgentBot:
 		return true
 	case AssigneeTypeCaptainAssistant:
+		return true
+	case AssigneeTypeCaptainAssistantAlt:
 		return true
 	case AssigneeTypeUser:
 		return true
@@ -614,11 +616,6 @@ type AppliedSLA struct {
 // AppliedSLASLAStatus defines model for AppliedSLA.SLAStatus.
 type AppliedSLASLAStatus string
 
-// Assignee Who the conversation is assigned to. meta.assignee_type says which: "User" for an Agent, "AgentBot" for an AgentBot, "Captain::Assistant" for a CaptainAssistant (4.18+).
-type Assignee struct {
-	union json.RawMessage
-}
-
 // AssigneeType Which kind of assignee meta.assignee is.
 type AssigneeType string
 
@@ -841,7 +838,7 @@ type ConversationStatus string
 // ConversationMeta defines model for ConversationMeta.
 type ConversationMeta struct {
 	// Assignee Who the conversation is assigned to. meta.assignee_type says which: "User" for an Agent, "AgentBot" for an AgentBot, "Captain::Assistant" for a CaptainAssistant (4.18+).
-	Assignee *Assignee `json:"assignee,omitempty"`
+	Assignee jsonvalue.Value `json:"assignee,omitempty"`
 
 	// AssigneeType Which kind of assignee meta.assignee is.
 	AssigneeType *AssigneeType `json:"assignee_type,omitempty"`
@@ -897,8 +894,8 @@ type Message struct {
 	Private                 bool    `json:"private"`
 	ProcessedMessageContent *string `json:"processed_message_content"`
 
-	// Sender Who sent a message; `type` says which of the four shapes it is.
-	Sender     *MessageSender     `json:"sender,omitempty"`
+	// Sender Who sent the message; `type` says which of the four shapes it is.
+	Sender     jsonvalue.Value    `json:"sender,omitempty"`
 	SenderID   *int64             `json:"sender_id"`
 	SenderType *MessageSenderType `json:"sender_type"`
 
@@ -928,11 +925,6 @@ type MessageConversation struct {
 	// LastActivityAt Whole seconds since the Unix epoch (Ruby's .to_i). Chatwoot renders an unset time as 0, never null.
 	LastActivityAt UnixTime `json:"last_activity_at"`
 	UnreadCount    int64    `json:"unread_count"`
-}
-
-// MessageSender Who sent a message; `type` says which of the four shapes it is.
-type MessageSender struct {
-	union json.RawMessage
 }
 
 // MessageType 0 incoming, 1 outgoing, 2 activity, 3 template.
@@ -993,267 +985,6 @@ type UserSenderAvailabilityStatus string
 
 // UserSenderType defines model for UserSender.Type.
 type UserSenderType string
-
-// AsAgent returns the union data inside the Assignee as a Agent
-func (t Assignee) AsAgent() (Agent, error) {
-	var body Agent
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromAgent overwrites any union data inside the Assignee as the provided Agent
-func (t *Assignee) FromAgent(v Agent) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeAgent performs a merge with any union data inside the Assignee, using the provided Agent
-func (t *Assignee) MergeAgent(v Agent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsAgentBot returns the union data inside the Assignee as a AgentBot
-func (t Assignee) AsAgentBot() (AgentBot, error) {
-	var body AgentBot
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromAgentBot overwrites any union data inside the Assignee as the provided AgentBot
-func (t *Assignee) FromAgentBot(v AgentBot) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeAgentBot performs a merge with any union data inside the Assignee, using the provided AgentBot
-func (t *Assignee) MergeAgentBot(v AgentBot) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCaptainAssistant returns the union data inside the Assignee as a CaptainAssistant
-func (t Assignee) AsCaptainAssistant() (CaptainAssistant, error) {
-	var body CaptainAssistant
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCaptainAssistant overwrites any union data inside the Assignee as the provided CaptainAssistant
-func (t *Assignee) FromCaptainAssistant(v CaptainAssistant) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCaptainAssistant performs a merge with any union data inside the Assignee, using the provided CaptainAssistant
-func (t *Assignee) MergeCaptainAssistant(v CaptainAssistant) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t Assignee) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *Assignee) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsContactSender returns the union data inside the MessageSender as a ContactSender
-func (t MessageSender) AsContactSender() (ContactSender, error) {
-	var body ContactSender
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromContactSender overwrites any union data inside the MessageSender as the provided ContactSender
-func (t *MessageSender) FromContactSender(v ContactSender) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"contact"}`))
-	t.union = b
-	return err
-}
-
-// MergeContactSender performs a merge with any union data inside the MessageSender, using the provided ContactSender
-func (t *MessageSender) MergeContactSender(v ContactSender) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"contact"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUserSender returns the union data inside the MessageSender as a UserSender
-func (t MessageSender) AsUserSender() (UserSender, error) {
-	var body UserSender
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUserSender overwrites any union data inside the MessageSender as the provided UserSender
-func (t *MessageSender) FromUserSender(v UserSender) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"user"}`))
-	t.union = b
-	return err
-}
-
-// MergeUserSender performs a merge with any union data inside the MessageSender, using the provided UserSender
-func (t *MessageSender) MergeUserSender(v UserSender) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"user"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsAgentBotSender returns the union data inside the MessageSender as a AgentBotSender
-func (t MessageSender) AsAgentBotSender() (AgentBotSender, error) {
-	var body AgentBotSender
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromAgentBotSender overwrites any union data inside the MessageSender as the provided AgentBotSender
-func (t *MessageSender) FromAgentBotSender(v AgentBotSender) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"agent_bot"}`))
-	t.union = b
-	return err
-}
-
-// MergeAgentBotSender performs a merge with any union data inside the MessageSender, using the provided AgentBotSender
-func (t *MessageSender) MergeAgentBotSender(v AgentBotSender) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"agent_bot"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCaptainAssistantSender returns the union data inside the MessageSender as a CaptainAssistantSender
-func (t MessageSender) AsCaptainAssistantSender() (CaptainAssistantSender, error) {
-	var body CaptainAssistantSender
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCaptainAssistantSender overwrites any union data inside the MessageSender as the provided CaptainAssistantSender
-func (t *MessageSender) FromCaptainAssistantSender(v CaptainAssistantSender) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"captain_assistant"}`))
-	t.union = b
-	return err
-}
-
-// MergeCaptainAssistantSender performs a merge with any union data inside the MessageSender, using the provided CaptainAssistantSender
-func (t *MessageSender) MergeCaptainAssistantSender(v CaptainAssistantSender) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"type":"captain_assistant"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t MessageSender) Discriminator() (string, error) {
-	var discriminator struct {
-		Discriminator string `json:"type"`
-	}
-	err := json.Unmarshal(t.union, &discriminator)
-	return discriminator.Discriminator, err
-}
-
-func (t MessageSender) ValueByDiscriminator() (interface{}, error) {
-	discriminator, err := t.Discriminator()
-	if err != nil {
-		return nil, err
-	}
-	switch discriminator {
-	case "agent_bot":
-		return t.AsAgentBotSender()
-	case "captain_assistant":
-		return t.AsCaptainAssistantSender()
-	case "contact":
-		return t.AsContactSender()
-	case "user":
-		return t.AsUserSender()
-	default:
-		return nil, errors.New("unknown discriminator value: " + discriminator)
-	}
-}
-
-func (t MessageSender) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *MessageSender) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

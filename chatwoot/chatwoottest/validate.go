@@ -14,11 +14,12 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/go-chatwoot/chatwoot-go/api"
+	"github.com/go-chatwoot/chatwoot-go/internal/openapispec"
 )
 
 // loadSpec loads api/openapi.yaml and builds its router once per process.
 var loadSpec = sync.OnceValues(func() (routers.Router, error) {
-	doc, err := api.Load()
+	doc, err := openapispec.Load(api.Spec())
 	if err != nil {
 		return nil, fmt.Errorf("chatwoottest: %w", err)
 	}

@@ -1,0 +1,75 @@
+package chatwoot_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
+)
+
+// A 4.18 server's Captain assignee is most likely "Captain::Assistant", but
+// an earlier design said "CaptainAssistant": both are the Captain kind.
+func TestAssignee_BothSpellingsOfTheCaptainKind(t *testing.T) {
+	for _, spelling := range []string{`"Captain::Assistant"`, `"CaptainAssistant"`} {
+		body := bytes.ReplaceAll(fixture(t, "v4_18.json"), []byte(`"Captain::Assistant"`), []byte(spelling))
+		srv, _ := serveBody(t, http.StatusOK, "application/json", body)
+		convs, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+		require.NoError(t, err)
+		var found bool
+		for _, c := range convs {
+			a, ok := c.Assignee()
+			if !ok || a.Name != "Acme Helper" {
+				continue
+			}
+			found = true
+			assert.Equal(t, chatwoot.AssigneeTypeCaptainAssistant, a.Kind, spelling)
+			assistant, ok := a.CaptainAssistant()
+			require.True(t, ok, spelling)
+			assert.Equal(t, int64(3), assistant.ID)
+			_, isBot := a.AgentBot()
+			assert.False(t, isBot, "an agent bot has every key an assistant has; the kind tells them apart")
+		}
+		assert.True(t, found, "v4_18.json has a Captain assignee")
+	}
+}
+
+// Conversation.Meta.Assignee and Message.Sender hold the JSON as sent;
+// Assignee and SenderOf read it, also from values built in Go.
+func TestAssigneeAndSender_ReadTheRawJSON(t *testing.T) {
+	var c chatwoot.Conversation
+	c.Meta.Assignee = jsonvalue.Value(`{"id": 12, "name": "Samantha Reyes", "available_name": "Sam"}`)
+	a, ok := c.Assignee()
+	require.True(t, ok)
+	assert.Equal(t, chatwoot.Assignee{Kind: chatwoot.AssigneeTypeUser, ID: 12, Name: "Sam"}, withoutRaw(a), "no assignee_type: a user, as before 4.8")
+
+	c.Meta.Assignee = jsonvalue.Value(`null`)
+	_, ok = c.Assignee()
+	assert.False(t, ok, "null is unassigned")
+
+	m := chatwoot.Message{Sender: jsonvalue.Value(`{"type": "agent_bot", "id": 5, "name": "Triage Bot", "avatar_url": ""}`)}
+	s, ok := chatwoot.SenderOf(&m)
+	require.True(t, ok)
+	assert.Equal(t, chatwoot.SenderAgentBot, s.Kind)
+	assert.Equal(t, int64(5), s.ID)
+	bot, ok := s.AgentBot()
+	require.True(t, ok)
+	assert.Equal(t, "Triage Bot", bot.Name)
+	_, isUser := s.User()
+	assert.False(t, isUser)
+
+	m.Sender = jsonvalue.Value(`{"type": 7, "id": "x"}`)
+	s, ok = chatwoot.SenderOf(&m)
+	require.True(t, ok, "a sender of odd types is still a sender")
+	assert.Equal(t, chatwoot.Sender{}, chatwoot.Sender{Kind: s.Kind, ID: s.ID, Name: s.Name})
+	assert.JSONEq(t, `{"type": 7, "id": "x"}`, string(s.RawJSON()))
+	_, ok = chatwoot.SenderOf(&chatwoot.Message{})
+	assert.False(t, ok)
+	_, ok = chatwoot.SenderOf(nil)
+	assert.False(t, ok)
+}
