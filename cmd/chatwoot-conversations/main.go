@@ -11,10 +11,18 @@
 // -check compares the reply with the spec, key by key, and exits with 3
 // when anything differs: how a new Chatwoot release's changes show up.
 //
+// -serve-demo ADDR serves the demo data as a fake Chatwoot server on ADDR
+// (a loopback address, unless -serve-any) until interrupted, and prints the
+// CHATWOOT_URL and CHATWOOT_API_TOKEN that reach it: to try this command or
+// a job by hand, from another shell.
+//
 // Everything printed for people is made safe for a terminal (control
 // characters and bidirectional overrides are shown escaped) and never holds
 // the token, whatever the server sends; -o json is the server's JSON as it
-// was sent.
+// was sent. That includes what net/http writes to the standard logger
+// ("Unsolicited response received on idle HTTP channel starting with ...",
+// which quotes the server's bytes): the command sends it through the same
+// scrubbing.
 package main
 
 import (
@@ -24,9 +32,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -61,18 +71,27 @@ A self-hosted server on plain http on another machine needs -insecure-http
 What does your server send that this library's spec does not describe?
   chatwoot-conversations -check -account 3 -contact 4821
 
+Serve the demo data on an address of this machine, until interrupted, and
+try this command or your own job against it from another shell:
+  chatwoot-conversations -serve-demo 127.0.0.1:8080
+It prints the CHATWOOT_URL and CHATWOOT_API_TOKEN to export. It listens on
+loopback only; -serve-any lets it listen where other machines reach it.
+
 Flags:
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, time.Local)
 	stop()
 	os.Exit(code)
 }
 
-// run is the whole command, with its surroundings passed in for tests.
+// run is the whole command, with its surroundings passed in for tests. It
+// sends the standard logger to stderr through the token's scrubbing (see
+// scrubbedLog), and leaves it so: net/http may log after run has returned.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, loc *time.Location) int {
+	stderr = &lockedWriter{w: stderr} // the standard logger writes to it from other goroutines
 	flags := flag.NewFlagSet("chatwoot-conversations", flag.ContinueOnError)
 	flags.SetOutput(io.Discard) // errors are said in one line below; -h prints the usage
 	demo := flags.Bool("demo", false, "list a demo contact's conversations from a built-in fake Chatwoot server")
@@ -82,6 +101,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	timeout := flags.Duration("timeout", time.Minute, "give up after this long, retries included")
 	check := flags.Bool("check", false, "compare the server's reply with the spec this library follows and list, key by key, what differs (exit status 3 if anything does)")
 	insecure := flags.Bool("insecure-http", false, "allow a plain http:// CHATWOOT_URL on another machine (the token crosses the network in clear text); also CHATWOOT_INSECURE_HTTP=1")
+	serve := flags.String("serve-demo", "", "serve the demo data as a fake Chatwoot server on `ADDR` (such as 127.0.0.1:8080) until interrupted, printing the CHATWOOT_URL and CHATWOOT_API_TOKEN to use")
+	serveAny := flags.Bool("serve-any", false, "let -serve-demo listen on an address other than loopback, where other machines may reach it")
 
 	// Every line for people goes through say: the token is redacted (in
 	// any form a server or proxy may have echoed it) and control
@@ -110,6 +131,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if *output != "table" && *output != "json" {
 		return usageError("-o %q: choose table or json", *output)
+	}
+	set := map[string]bool{}
+	flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["serve-demo"] {
+		for _, name := range []string{"demo", "account", "contact", "o", "timeout", "check", "insecure-http"} {
+			if set[name] {
+				return usageError("-serve-demo serves the demo data until interrupted; it takes no -%s (run the listing from another shell)", name)
+			}
+		}
+		// Lines from net/http's server go through the scrubbing too, with
+		// the token of the environment, should anything echo it.
+		log.SetOutput(&scrubbedLog{w: stderr, redact: chatwoot.RedactorFor(getenv("CHATWOOT_API_TOKEN"))})
+		return serveDemo(ctx, *serve, *serveAny, stdout, stderr, say, usageError)
+	}
+	if *serveAny {
+		return usageError("-serve-any goes with -serve-demo ADDR")
 	}
 
 	var client *chatwoot.Client
@@ -149,6 +186,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return usageError("%v", err)
 	}
 	redact = client.Redact
+	log.SetOutput(&scrubbedLog{w: stderr, redact: client.Redact})
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()

@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,9 +26,38 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // runCommand runs the command with env as its whole environment, in UTC.
 func runCommand(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr, time.UTC)
+	var stdout, stderr syncBuffer
+	code := runIn(t, context.Background(), env, &stdout, &stderr, args...)
 	return code, stdout.String(), stderr.String()
+}
+
+// runIn runs the command with its output in stdout and stderr, and puts the
+// standard logger back, which run leaves sending to stderr, when the test
+// ends.
+func runIn(t *testing.T, ctx context.Context, env map[string]string, stdout, stderr io.Writer, args ...string) int {
+	t.Helper()
+	prev := log.Writer()
+	t.Cleanup(func() { log.SetOutput(prev) })
+	return run(ctx, args, func(k string) string { return env[k] }, stdout, stderr, time.UTC)
+}
+
+// syncBuffer is a bytes.Buffer for output written from several goroutines
+// (the standard logger's, net/http's) and read by the test meanwhile.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestDemo_Table(t *testing.T) {
@@ -100,7 +132,7 @@ func TestUsageErrors(t *testing.T) {
 func TestHelpExplainsEverything(t *testing.T) {
 	code, stdout, _ := runCommand(t, nil, "-h")
 	assert.Equal(t, 0, code)
-	for _, want := range []string{"-demo", "CHATWOOT_URL", "CHATWOOT_API_TOKEN", "-account", "-contact", "-o", "ps", "-check", "-insecure-http", "CHATWOOT_INSECURE_HTTP"} {
+	for _, want := range []string{"-demo", "CHATWOOT_URL", "CHATWOOT_API_TOKEN", "-account", "-contact", "-o", "ps", "-check", "-insecure-http", "CHATWOOT_INSECURE_HTTP", "-serve-demo ADDR", "-serve-any"} {
 		assert.Contains(t, stdout, want)
 	}
 }
