@@ -316,7 +316,7 @@ func TestListContactConversations_VoiceCallsTemplatesAndLegacyMessages(t *testin
 	assert.Equal(t, int64(184), *call.DurationSeconds)
 	require.NotNil(t, call.StartedAt)
 	assert.Equal(t, time.Unix(1781695000, 0).UTC(), call.StartedAt.Time())
-	require.NotNil(t, call.EndedAt, "ended_at is integer epoch seconds (SERVER.md §2.7)")
+	require.NotNil(t, call.EndedAt, "ended_at is integer epoch seconds (docs/chatwoot-server.md, A message)")
 	assert.Equal(t, time.Unix(1781695184, 0).UTC(), call.EndedAt.Time())
 	assert.Nil(t, call.RecordingURL)
 
