@@ -47,11 +47,23 @@ func readBody(r io.Reader, sizeHint, limit int64) ([]byte, error) {
 		n, err := io.ReadFull(r, buf)
 		return buf[:n], err // net/http says ErrUnexpectedEOF for a short body
 	}
-	buf, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(buf)) > limit {
-		return buf[:limit], &tooLargeError{limit: limit}
+	// Chunks as bytes arrive, then one copy of the exact size: a body
+	// costs twice its size at most, and a stalled one what it sent.
+	var chunks [][]byte
+	var total int64
+	for {
+		chunk := make([]byte, min(maxReserve, limit+1-total))
+		n, err := io.ReadFull(r, chunk)
+		chunks, total = append(chunks, chunk[:n]), total+int64(n)
+		switch {
+		case total > limit:
+			return bytes.Join(chunks, nil)[:limit], &tooLargeError{limit: limit}
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) && (sizeHint < 0 || total == sizeHint):
+			return bytes.Join(chunks, nil), nil // the end, inside a chunk
+		case err != nil:
+			return bytes.Join(chunks, nil), err
+		}
 	}
-	return buf, err
 }
 
 // decodeConversations reads a 200 body, at most limit bytes, and returns
