@@ -196,3 +196,56 @@ func TestRetry_AStalledBodyIsRetried(t *testing.T) {
 	_, ok := chatwoot.Retryable(err)
 	assert.True(t, ok)
 }
+
+// A job over 3000 contacts against Chatwoot's limit (3000 requests a
+// minute, here 300 a window of 100 ms), with 429s, 5xx, resets and cut
+// bodies injected: every contact is reported, none with an error, and the
+// fake's limit never refuses a request.
+func TestBulkJob_ThreeThousandContactsUnderTheLimit(t *testing.T) {
+	const window, limit = 100 * time.Millisecond, 300
+	srv := chatwoottest.NewServer(t, chatwoottest.WithoutSeedData(), chatwoottest.WithRateLimit(limit, window))
+	var contacts []int64
+	for id := int64(1); id <= 3000; id++ {
+		srv.AddConversations(1, id, chatwoottest.NewConversation(id, id))
+		contacts = append(contacts, id)
+	}
+	var injected []chatwoottest.Fault
+	for i := int64(0); i < 40; i++ {
+		injected = append(injected,
+			chatwoottest.Fault{Contact: 10 + i*70, Status: 503, Body: "busy"},
+			chatwoottest.Fault{Contact: 20 + i*70, Reset: true},
+			chatwoottest.Fault{Contact: 30 + i*70, CutAfter: 40},
+			chatwoottest.Fault{Contact: 40 + i*70, Status: 502, Body: "bad gateway"})
+	}
+	injected = append(injected, chatwoottest.RateLimited(), chatwoottest.DatabaseTimeout())
+	srv.Inject(injected...)
+
+	tick := time.NewTicker(window / (limit * 9 / 10)) // 90% of the limit, burst 1
+	defer tick.Stop()
+	c, err := srv.Client(chatwoot.WithRateLimiter(pacer{tick}))
+	require.NoError(t, err)
+	chatwoot.ShortenWaits(c)
+	counts, failed := runJob(context.Background(), c, 1, contacts, 8)
+	assert.Empty(t, failed)
+	assert.Len(t, counts, len(contacts), "every contact reported")
+
+	perWindow := map[int64]int{}
+	statuses := map[int]int{}
+	for _, r := range srv.Requests() {
+		perWindow[r.Time.UnixNano()/int64(window)]++
+		statuses[r.Status]++
+	}
+	assert.Equal(t, 1, statuses[http.StatusTooManyRequests], "only the injected 429: the limit never refused one")
+	for w, n := range perWindow {
+		assert.LessOrEqual(t, n, limit, "window %d", w)
+	}
+	t.Logf("%d requests for %d contacts; statuses %v; busiest window %d of %d", len(srv.Requests()), len(contacts), statuses, maxOf(perWindow), limit)
+}
+
+func maxOf(m map[int64]int) int {
+	best := 0
+	for _, n := range m {
+		best = max(best, n)
+	}
+	return best
+}
