@@ -2,14 +2,13 @@
 // module wraps, api/openapi.yaml, and the JSON fixtures that show what real
 // Chatwoot servers send. Both are embedded, so tests, the fake server in
 // chatwoot/chatwoottest and any other package load them from this one place
-// (Spec, Fixture), and Compare checks a reply against the spec.
+// (Spec, Fixture); chatwoottest.Compare checks a reply against the spec.
 //
 // The spec follows what Chatwoot 4.x servers send, which differs from the
 // published API docs in about 30 places; comments in the YAML that start
 // with "docs:" say where and why, and docs/chatwoot-server.md what each
 // Chatwoot version sends. The package's API has only its own and the
-// standard library's types: the OpenAPI library it uses is an internal
-// detail.
+// standard library's types.
 package api
 
 import (

@@ -48,8 +48,8 @@ func TestSpec_IsValidAndDescribesTheEndpoint(t *testing.T) {
 }
 
 // Package api's exported API has only its own and the standard library's
-// types (and this module's public packages'): the OpenAPI library behind
-// Compare is a detail, so that its upgrade is no breaking change of ours.
+// types (and this module's public packages'), so that an upgrade of the
+// OpenAPI library is no breaking change of ours.
 func TestAPI_ExportsNoTypeOfAnotherModule(t *testing.T) {
 	const module = "github.com/go-chatwoot/chatwoot-go/"
 	entries, err := os.ReadDir(".")
@@ -115,7 +115,7 @@ func TestAPI_ExportsNoTypeOfAnotherModule(t *testing.T) {
 			}
 		}
 	}
-	assert.Greater(t, exported, 5, "the test saw package api's API")
+	assert.GreaterOrEqual(t, exported, 4, "the test saw package api's API")
 	assert.Empty(t, foreign, "package api's API names types of other modules (or of internal packages)")
 }
 
@@ -213,73 +213,6 @@ func TestFixtures_TheSpecRejectsWhatTheDocsDescribe(t *testing.T) {
 		mutated, err := json.Marshal(v)
 		require.NoError(t, err)
 		assert.Error(t, validateFixture(doc, mutated), name)
-	}
-}
-
-// Compare closes every described object to keys it does not list (real
-// servers may add keys: that is what it finds). The conforming fixtures
-// show no difference, so they carry no key the spec does not describe.
-func TestCompare_ConformingFixturesHaveNoDifference(t *testing.T) {
-	for _, name := range api.FixtureNames() {
-		if !api.FixtureConforms(name) {
-			continue
-		}
-		body, err := api.Fixture(name)
-		require.NoError(t, err)
-		diffs, err := api.Compare(body)
-		require.NoError(t, err)
-		assert.Empty(t, diffs, name)
-	}
-
-	body, err := api.Fixture("example_response.json")
-	require.NoError(t, err)
-	extra := bytes.Replace(body, []byte(`"muted": false,`), []byte(`"muted": false, "undescribed": 1,`), 1)
-	require.NotEqual(t, body, extra)
-	diffs, err := api.Compare(extra)
-	require.NoError(t, err)
-	assert.Equal(t, []api.Difference{{Path: "/payload/0/undescribed", Kind: api.UnknownKey}}, diffs)
-}
-
-// A newer server's reply: every unknown key and value, by path, including
-// inside the assignee (anyOf: the closest shape) and the sender (oneOf).
-func TestCompare_FindsEveryDifferenceOfANewerServer(t *testing.T) {
-	body, err := api.Fixture("future_keys.json")
-	require.NoError(t, err)
-	diffs, err := api.Compare(body)
-	require.NoError(t, err)
-	var got []string
-	for _, d := range diffs {
-		got = append(got, d.String())
-	}
-	assert.Equal(t, []string{
-		"unknown key /payload/0/brand_new_key",
-		"unknown key /payload/0/messages/0/attachments/0/duration",
-		`unknown value /payload/0/messages/0/attachments/0/file_type: "hologram"`,
-		`unknown value /payload/0/messages/0/content_type: "hologram"`,
-		"unknown key /payload/0/messages/0/conversation/priority",
-		"unknown value /payload/0/messages/0/message_type: 4",
-		"unknown key /payload/0/messages/0/reactions",
-		`unknown value /payload/0/messages/0/sender/type: "robot"`,
-		"unknown key /payload/0/meta/assignee/pronouns",
-		"unknown key /payload/0/meta/captain_waiting",
-		`unknown value /payload/0/meta/channel: "Channel::Voice"`,
-		`unknown value /payload/0/meta/sender/availability_status: "away"`,
-		"unknown key /payload/0/meta/sender/pronouns",
-		"unknown key /payload/0/meta/team/parent_id",
-		`unknown value /payload/0/priority: "critical"`,
-		`unknown value /payload/0/sla_events/0/event_type: "xrt"`,
-		"unknown key /payload/0/sla_events/0/severity",
-		`unknown value /payload/0/status: "archived"`,
-	}, got)
-
-	legacy, err := api.Fixture("legacy_v3.json")
-	require.NoError(t, err)
-	diffs, err = api.Compare(legacy)
-	require.NoError(t, err)
-	require.NotEmpty(t, diffs)
-	for _, d := range diffs {
-		assert.Equal(t, api.Violation, d.Kind, d.String())
-		assert.Regexp(t, `property "(updated_at|blocked|sla_policy_id)" is missing`, d.Detail)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/go-chatwoot/chatwoot-go/api"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"
 )
@@ -47,15 +46,15 @@ func TestAddRawConversation_ServesANewerServersConversation(t *testing.T) {
 	require.Len(t, reply.Payload, 2)
 	assert.Equal(t, string(raw), string(reply.Payload[0]), "byte for byte, and first: newest activity")
 
-	diffs, err := api.Compare([]byte(body))
+	diffs, err := chatwoottest.Compare([]byte(body))
 	require.NoError(t, err)
-	kinds := map[api.DifferenceKind][]string{}
+	kinds := map[chatwoottest.DifferenceKind][]string{}
 	for _, d := range diffs {
 		kinds[d.Kind] = append(kinds[d.Kind], d.Path)
 	}
-	assert.Equal(t, map[api.DifferenceKind][]string{
-		api.UnknownKey:   {"/payload/0/sentiment_score"},
-		api.UnknownValue: {"/payload/0/status"},
+	assert.Equal(t, map[chatwoottest.DifferenceKind][]string{
+		chatwoottest.UnknownKey:   {"/payload/0/sentiment_score"},
+		chatwoottest.UnknownValue: {"/payload/0/status"},
 	}, kinds)
 
 	convs, err := client(t, srv).ListContactConversations(context.Background(), 1, 5)

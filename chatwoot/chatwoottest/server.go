@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-chatwoot/chatwoot-go/api"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
 )
 
@@ -210,7 +209,7 @@ func (s *Server) AddConversations(accountID, contactID int64, convs ...chatwoot.
 // reply is still validated strictly.
 //
 // raw is served byte for byte as it is given (its account_id too), in its
-// place by last_activity_at. It is checked once, now, with api.Compare:
+// place by last_activity_at. It is checked once, now, with Compare:
 // unknown keys and unknown values are allowed, anything else (a missing
 // key, a value of another type, JSON that is not one object) is a
 // violation, as is JSON that package chatwoot cannot decode. A violation
@@ -241,13 +240,13 @@ func checkRaw(raw []byte) error {
 	if !json.Valid(raw) {
 		return errors.New("the conversation is not valid JSON")
 	}
-	diffs, err := api.Compare(slices.Concat([]byte(`{"payload":[`), raw, []byte(`]}`)))
+	diffs, err := Compare(slices.Concat([]byte(`{"payload":[`), raw, []byte(`]}`)))
 	if err != nil {
 		return err
 	}
 	var bad []string
 	for _, d := range diffs {
-		if d.Kind != api.UnknownKey && d.Kind != api.UnknownValue {
+		if d.Kind != UnknownKey && d.Kind != UnknownValue {
 			d.Path = strings.TrimPrefix(d.Path, "/payload/0")
 			bad = append(bad, d.String())
 		}

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/go-chatwoot/chatwoot-go/api"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"
 )
 
 // exitDrift is the exit status of -check when the reply differs from the spec.
@@ -34,13 +34,13 @@ func checkDrift(w io.Writer, convs []chatwoot.Conversation, listErr error, redac
 		body = append(body, convs[i].RawJSON()...)
 	}
 	body = append(body, "]}"...)
-	diffs, err := api.Compare(body)
+	diffs, err := chatwoottest.Compare(body)
 	if err != nil {
 		fmt.Fprintf(w, "chatwoot-conversations: -check: %v\n", err)
 		return exitAPIError
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	count := map[api.DifferenceKind]int{}
+	count := map[chatwoottest.DifferenceKind]int{}
 	conversations := map[string]bool{}
 	for _, d := range diffs {
 		count[d.Kind]++
@@ -59,7 +59,7 @@ func checkDrift(w io.Writer, convs []chatwoot.Conversation, listErr error, redac
 		return exitOK
 	}
 	fmt.Fprintf(w, "differs: %d difference(s) (%d unknown key(s), %d unknown value(s), %d violation(s)) in %d of %d conversation(s); the library keeps them all, but its spec does not describe them: please report them with the Chatwoot version\n",
-		len(diffs), count[api.UnknownKey], count[api.UnknownValue], count[api.Violation], len(conversations), len(convs))
+		len(diffs), count[chatwoottest.UnknownKey], count[chatwoottest.UnknownValue], count[chatwoottest.Violation], len(conversations), len(convs))
 	return exitDrift
 }
 

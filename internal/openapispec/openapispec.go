@@ -1,6 +1,6 @@
 // Package openapispec loads api/openapi.yaml as a kin-openapi document, for
 // the packages of this module that check JSON and HTTP exchanges against
-// it: api.Compare, the test kit's validation (chatwoot/chatwoottest) and
+// it: the test kit's Compare and validation (chatwoot/chatwoottest) and
 // tests.
 //
 // It is internal so that no exported API of this module has a kin-openapi

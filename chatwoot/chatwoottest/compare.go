@@ -1,4 +1,4 @@
-package api
+package chatwoottest
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/go-chatwoot/chatwoot-go/api"
 	"github.com/go-chatwoot/chatwoot-go/internal/openapispec"
 )
 
@@ -58,7 +59,7 @@ func Compare(body []byte) ([]Difference, error) {
 	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
-		return nil, fmt.Errorf("api: Compare: the body is not JSON: %w", err)
+		return nil, fmt.Errorf("chatwoottest: Compare: the body is not JSON: %w", err)
 	}
 	var out []Difference
 	collect(schema.VisitJSON(v, openapi3.MultiErrors()), &out)
@@ -70,9 +71,9 @@ func Compare(body []byte) ([]Difference, error) {
 // false on every object that lists properties. Free-form objects (the
 // jsonb values) stay open: their keys are the account's own.
 var closedResponseSchema = sync.OnceValues(func() (*openapi3.Schema, error) {
-	doc, err := openapispec.Load(spec)
+	doc, err := openapispec.Load(api.Spec())
 	if err != nil {
-		return nil, fmt.Errorf("api: %w", err)
+		return nil, fmt.Errorf("chatwoottest: %w", err)
 	}
 	seen := map[*openapi3.Schema]bool{}
 	for _, ref := range doc.Components.Schemas {
