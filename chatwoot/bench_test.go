@@ -47,7 +47,18 @@ func BenchmarkList(b *testing.B) {
 func BenchmarkGrowth(b *testing.B) {
 	var body struct{ Payload []map[string]any }
 	require.NoError(b, json.Unmarshal(twentyConversations(b), &body))
-	typical, attached := body.Payload[0], body.Payload[len(body.Payload)-1]
+	// typical is the reply's smallest conversation, attached the one with
+	// most attachments; a reply holds at most 10 000 list items, so the
+	// 1000 conversations of the series carry few.
+	typical, attached := body.Payload[0], body.Payload[0]
+	for _, c := range body.Payload {
+		if len(must(json.Marshal(c))) < len(must(json.Marshal(typical))) {
+			typical = c
+		}
+		if len(must(json.Marshal(c))) > len(must(json.Marshal(attached))) {
+			attached = c
+		}
+	}
 	for _, tc := range []struct {
 		name string
 		conv map[string]any
