@@ -32,7 +32,7 @@ type Assignee struct {
 // "Captain::Assistant" and "CaptainAssistant", read as
 // AssigneeTypeCaptainAssistant.
 func (c *Conversation) Assignee() (Assignee, bool) {
-	if c.Meta.Assignee.IsZero() {
+	if c == nil || c.Meta.Assignee.IsZero() {
 		return Assignee{}, false
 	}
 	a := Assignee{Kind: AssigneeTypeUser, raw: c.Meta.Assignee}

@@ -229,21 +229,26 @@ func decodeEscape(s string) (byte, int) {
 			}
 		}
 	case '&':
-		end := strings.IndexByte(s[:min(len(s), 10)], ';')
-		if end < 0 {
-			break
-		}
-		ref := s[1:end]
-		if b, ok := htmlEntities[ref]; ok {
-			return b, end + 1
-		}
-		if len(ref) > 1 && ref[0] == '#' {
-			base, digits := 10, ref[1:]
-			if digits[0] == 'x' {
-				base, digits = 16, digits[1:]
+		if len(s) > 2 && s[1] == '#' {
+			// &#115; or &#x73;, and without the semicolon, as browsers read it.
+			base, i := 10, 2
+			if s[2] == 'x' {
+				base, i = 16, 3
 			}
-			if r, err := strconv.ParseUint(digits, base, 32); err == nil {
-				return asciiOrZero(r), end + 1
+			j := i
+			for j < len(s) && j < i+7 && strings.IndexByte("0123456789abcdef"[:base], s[j]) >= 0 {
+				j++
+			}
+			if r, err := strconv.ParseUint(s[i:j], base, 32); err == nil {
+				if j < len(s) && s[j] == ';' {
+					j++
+				}
+				return asciiOrZero(r), j
+			}
+		}
+		if end := strings.IndexByte(s[:min(len(s), 10)], ';'); end > 0 {
+			if b, ok := htmlEntities[s[1:end]]; ok {
+				return b, end + 1
 			}
 		}
 	}
