@@ -241,11 +241,11 @@ func TestInvariant_MemoryFollowsTheBytesWhateverTheKeys(t *testing.T) {
 func TestInvariant_RawValuesAreNotCounted(t *testing.T) {
 	big := `{"notes":[` + items("0", 20_000) + `]}`
 	for name, body := range map[string]string{
-		"custom_attributes":                reply(`"custom_attributes":` + big),
-		"Custom_Attributes":                reply(`"Custom_Attributes":` + big),
-		"a message's content_attributes":   reply(`"messages":[{"id":2,"content_attributes":` + big + `}]`),
+		"custom_attributes":                 reply(`"custom_attributes":` + big),
+		"Custom_Attributes":                 reply(`"Custom_Attributes":` + big),
+		"a message's content_attributes":    reply(`"messages":[{"id":2,"content_attributes":` + big + `}]`),
 		"a message's sender (kept as sent)": reply(`"messages":[{"id":2,"sender":` + big + `}]`),
-		"meta.assignee (kept as sent)":     reply(`"meta":{"assignee":` + big + `}`),
+		"meta.assignee (kept as sent)":      reply(`"meta":{"assignee":` + big + `}`),
 	} {
 		t.Run(name, func(t *testing.T) {
 			url, _ := gzipServer(t, []byte(body))
@@ -431,16 +431,16 @@ const jsonHead = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
 
 func TestInvariant_AStalledBodyEndsByTheDeadline(t *testing.T) {
 	for name, head := range map[string]string{
-		"Content-Length, a part sent":        jsonHead + "Content-Length: 100\r\n\r\n" + `{"payload":[`,
-		"Content-Length, nothing sent":       jsonHead + "Content-Length: 100\r\n\r\n",
-		"Content-Length over 256 KiB":        jsonHead + "Content-Length: 1000000\r\n\r\n" + `{"payload":[`,
-		"chunked, stalled inside a chunk":    jsonHead + "Transfer-Encoding: chunked\r\n\r\n40\r\n" + `{"payload":[`,
-		"read until close, never closed":     jsonHead + "\r\n" + `{"payload":[`,
-		"gzip, stalled inside the stream":    jsonHead + "Content-Encoding: gzip\r\nContent-Length: 100\r\n\r\n\x1f\x8b\x08\x00\x00\x00\x00\x00",
-		"100 Continue as the last thing":     "HTTP/1.1 100 Continue\r\n\r\n",
-		"199 as the last thing":              "HTTP/1.1 199 Whatever\r\n\r\n",
-		"103 Early Hints, then silence":      "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n",
-		"headers that never end":             jsonHead + "X-Slow: 1\r\n",
+		"Content-Length, a part sent":     jsonHead + "Content-Length: 100\r\n\r\n" + `{"payload":[`,
+		"Content-Length, nothing sent":    jsonHead + "Content-Length: 100\r\n\r\n",
+		"Content-Length over 256 KiB":     jsonHead + "Content-Length: 1000000\r\n\r\n" + `{"payload":[`,
+		"chunked, stalled inside a chunk": jsonHead + "Transfer-Encoding: chunked\r\n\r\n40\r\n" + `{"payload":[`,
+		"read until close, never closed":  jsonHead + "\r\n" + `{"payload":[`,
+		"gzip, stalled inside the stream": jsonHead + "Content-Encoding: gzip\r\nContent-Length: 100\r\n\r\n\x1f\x8b\x08\x00\x00\x00\x00\x00",
+		"100 Continue as the last thing":  "HTTP/1.1 100 Continue\r\n\r\n",
+		"199 as the last thing":           "HTTP/1.1 199 Whatever\r\n\r\n",
+		"103 Early Hints, then silence":   "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n",
+		"headers that never end":          jsonHead + "X-Slow: 1\r\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := newClient(t, stallingServer(t, head))
@@ -542,14 +542,29 @@ func TestInvariant_StatusesNobodyListed(t *testing.T) {
 		handle func(net.Conn)
 		status int // the APIError's, or 0 for another error
 	}{
-		"six 100s":               {func(c net.Conn) { _, _ = c.Write([]byte(strings.Repeat("HTTP/1.1 100 Continue\r\n\r\n", 6))); silent(c) }, 0},
-		"204 with a body":        {func(c net.Conn) { _, _ = c.Write([]byte("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello")); silent(c) }, 204},
-		"304 with a body":        {func(c net.Conn) { _, _ = c.Write([]byte("HTTP/1.1 304 Not Modified\r\n\r\n" + strings.Repeat("x", 1000))); silent(c) }, 304},
-		"418 with a huge body":   {func(c net.Conn) { huge(c, "HTTP/1.1 418 I'm a teapot\r\nContent-Type: text/plain\r\n\r\n") }, 418},
-		"418 announcing 1 TiB":   {func(c net.Conn) { huge(c, "HTTP/1.1 418 I'm a teapot\r\nContent-Length: 1099511627776\r\n\r\n") }, 418},
-		"599":                    {func(c net.Conn) { _, _ = c.Write([]byte("HTTP/1.1 599 Network Connect Timeout\r\nContent-Length: 0\r\n\r\n")); silent(c) }, 599},
-		"999":                    {func(c net.Conn) { _, _ = c.Write([]byte("HTTP/1.1 999 Nine\r\nContent-Length: 2\r\n\r\nno")); silent(c) }, 999},
-		"a 200 with a 1 TiB body": {func(c net.Conn) { huge(c, jsonHead+"\r\n{\"payload\":[\"") }, 0},
+		"six 100s": {func(c net.Conn) {
+			_, _ = c.Write([]byte(strings.Repeat("HTTP/1.1 100 Continue\r\n\r\n", 6)))
+			silent(c)
+		}, 0},
+		"204 with a body": {func(c net.Conn) {
+			_, _ = c.Write([]byte("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello"))
+			silent(c)
+		}, 204},
+		"304 with a body": {func(c net.Conn) {
+			_, _ = c.Write([]byte("HTTP/1.1 304 Not Modified\r\n\r\n" + strings.Repeat("x", 1000)))
+			silent(c)
+		}, 304},
+		"418 with a huge body": {func(c net.Conn) { huge(c, "HTTP/1.1 418 I'm a teapot\r\nContent-Type: text/plain\r\n\r\n") }, 418},
+		"418 announcing 1 TiB": {func(c net.Conn) { huge(c, "HTTP/1.1 418 I'm a teapot\r\nContent-Length: 1099511627776\r\n\r\n") }, 418},
+		"599": {func(c net.Conn) {
+			_, _ = c.Write([]byte("HTTP/1.1 599 Network Connect Timeout\r\nContent-Length: 0\r\n\r\n"))
+			silent(c)
+		}, 599},
+		"999": {func(c net.Conn) {
+			_, _ = c.Write([]byte("HTTP/1.1 999 Nine\r\nContent-Length: 2\r\n\r\nno"))
+			silent(c)
+		}, 999},
+		"a 200 with a 1 TiB body":   {func(c net.Conn) { huge(c, jsonHead+"\r\n{\"payload\":[\"") }, 0},
 		"a 200 of HTML without end": {func(c net.Conn) { huge(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><title>") }, 0},
 	} {
 		t.Run(name, func(t *testing.T) {
