@@ -59,7 +59,7 @@ func errorTexts(err error) []string {
 			return
 		}
 		out = append(out, e.Error(), fmt.Sprintf("%v|%+v|%#v|%s|%q", e, e, e, e, e))
-		switch u := e.(type) {
+		switch u := e.(type) { //nolint:errorlint // one node of the chain at a time
 		case interface{ Unwrap() error }:
 			walk(u.Unwrap())
 		case interface{ Unwrap() []error }:
@@ -667,13 +667,13 @@ func echoPlaces() []echoPlace {
 		}},
 		echoPlace{name: "the Content-Type of a 200", serve: func(w http.ResponseWriter, echo string) {
 			w.Header().Set("Content-Type", "text/x-"+echo)
-			w.WriteHeader(200)
+			w.WriteHeader(http.StatusOK)
 			_, _ = w.Write([]byte("nope"))
 		}},
 		// Invented places.
 		echoPlace{name: "a Content-Type over 200 bytes", serve: func(w http.ResponseWriter, echo string) {
 			w.Header().Set("Content-Type", "text/plain; x="+strings.Repeat("c", 180)+echo)
-			w.WriteHeader(403)
+			w.WriteHeader(http.StatusForbidden)
 			_, _ = w.Write([]byte("no"))
 		}},
 		echoPlace{name: "an errors list, split in two", serve: func(w http.ResponseWriter, echo string) {
@@ -689,7 +689,7 @@ func echoPlaces() []echoPlace {
 		echoPlace{name: "the first line of a plain-text 429", serve: func(w http.ResponseWriter, echo string) {
 			w.Header().Set("Content-Type", "text/plain")
 			w.Header().Set("Retry-After", echo)
-			w.WriteHeader(429)
+			w.WriteHeader(http.StatusTooManyRequests)
 			_, _ = w.Write([]byte("Retry later " + echo + "\nsecond line"))
 		}},
 		echoPlace{name: "the payload, as a string", serve: func(w http.ResponseWriter, echo string) {
@@ -746,7 +746,7 @@ func TestInvariant_ATokenSplitAcrossTwoHeaders(t *testing.T) {
 		k := int(at.Load())
 		w.Header().Set("X-Request-Id", testToken[:k])
 		w.Header().Set("Content-Type", "text/"+testToken[k:])
-		w.WriteHeader(200)
+		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(`<html>`))
 	})
 	c := newClient(t, url)

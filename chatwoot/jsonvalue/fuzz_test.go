@@ -67,7 +67,7 @@ func FuzzValue(f *testing.F) {
 		d := json.NewDecoder(bytes.NewReader(b))
 		d.UseNumber()
 		require.NoError(t, d.Decode(&got))
-		switch got.(type) {
+		switch got.(type) { //nolint:staticcheck // each case compares with the want of its own type
 		case nil:
 			assert.Equal(t, jsonvalue.Null, kind)
 		case bool:
@@ -78,11 +78,11 @@ func FuzzValue(f *testing.F) {
 			assert.Equal(t, jsonvalue.Number, kind)
 			assert.True(t, isNumber)
 			assert.Equal(t, got, num)
-			if i, err := strconv.ParseInt(string(got.(json.Number)), 10, 64); err == nil {
+			if i, err := strconv.ParseInt(string(got.(json.Number)), 10, 64); err == nil { //nolint:staticcheck // see the switch
 				assert.True(t, isInt)
 				assert.Equal(t, i, n)
 			}
-			if fl, err := strconv.ParseFloat(string(got.(json.Number)), 64); err == nil {
+			if fl, err := strconv.ParseFloat(string(got.(json.Number)), 64); err == nil { //nolint:staticcheck // see the switch
 				assert.True(t, isFloat)
 				assert.Equal(t, fl, x)
 			} else {
@@ -95,7 +95,7 @@ func FuzzValue(f *testing.F) {
 		case []any:
 			assert.Equal(t, jsonvalue.Array, kind)
 			assert.True(t, isArray)
-			assert.Len(t, elems, len(got.([]any)))
+			assert.Len(t, elems, len(got.([]any))) //nolint:staticcheck // see the switch
 		case map[string]any:
 			assert.Equal(t, jsonvalue.Object, kind)
 			assert.True(t, isObject)
