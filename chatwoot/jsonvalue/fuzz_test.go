@@ -127,6 +127,17 @@ func FuzzValueNumbersAreJSON(f *testing.F) {
 	})
 }
 
+// meaning decodes JSON into a form where two texts compare equal only
+// when they say the same thing (numbers as written).
+func meaning(t *testing.T, b []byte) any {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	require.NoError(t, d.Decode(&v))
+	return v
+}
+
 type shaped struct {
 	ID   int64    `json:"id"`
 	Name string   `json:"name"`
@@ -158,9 +169,7 @@ func FuzzLenient(f *testing.F) {
 		if json.Valid(b) {
 			out, err := json.Marshal(l)
 			require.NoError(t, err)
-			var compact bytes.Buffer
-			require.NoError(t, json.Compact(&compact, b))
-			assert.Equal(t, compact.String(), string(out))
+			assert.Equal(t, meaning(t, b), meaning(t, out), "encodes back to what was sent (json.Marshal may escape <, > and &)")
 		}
 		for _, into := range []json.Unmarshaler{new(jsonvalue.Lenient[int]), new(jsonvalue.Lenient[map[string]any]), new(jsonvalue.Lenient[[]jsonvalue.Value]), new(jsonvalue.Lenient[*shaped])} {
 			assert.NoError(t, into.UnmarshalJSON(b))
