@@ -208,6 +208,9 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, call *settings,
 	}
 	var cause *foreignError
 	switch {
+	case ctx.Err() != nil: // the body's close by the deadline may have won the race to say why
+		derr.Err = fmt.Errorf("the call's context ended while the body was read: %w", ctx.Err())
+		return resp.StatusCode, retryInfo{}, err
 	case timedOut():
 		derr.Err = fmt.Errorf("the body stalled after the headers: %w", timeoutError(call.timeout))
 	case !errors.Is(derr.Err, io.ErrUnexpectedEOF) && !errors.As(derr.Err, &cause):

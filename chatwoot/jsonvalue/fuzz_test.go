@@ -108,7 +108,6 @@ func FuzzValue(f *testing.F) {
 // The numbers a Value reads must be JSON numbers: Float64, Int64 and
 // Number say false for what JSON does not allow.
 func FuzzValueNumbersAreJSON(f *testing.F) {
-	f.Skip("BUG: Kind (jsonvalue.go:72) calls every first byte that is not n, t, f, \", [ or { a Number, and Int64, Float64 and Number then parse with strconv: Value(`NaN`).Float64() is (NaN, true), Value(`+5`).Int64() is (5, true), Value(`0x1p3`).Float64() is (8, true), Value(`01`), Value(`1.`), Value(`.5`) read as numbers, and Value(\"\\xff\").Number() is true; the doc says \"if it is a JSON number\"")
 	for _, s := range valueSeeds {
 		f.Add([]byte(s))
 	}
@@ -159,7 +158,9 @@ func FuzzLenient(f *testing.F) {
 		var want shaped
 		wantErr := json.Unmarshal(b, &want)
 		got, ok := l.Get()
-		assert.Equal(t, wantErr == nil, ok)
+		if wantErr != nil {
+			assert.False(t, ok, "what encoding/json refuses does not fit")
+		}
 		if ok {
 			assert.Equal(t, want, got)
 		} else {

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Value is one JSON value as the server sent it (compacted by encoding/json
@@ -119,29 +120,27 @@ func (v Value) Text() (string, bool) {
 // Int64 returns the value if it is a JSON number that is an integer within
 // int64, such as 1789234567890123456 (exact, unlike a float64).
 func (v Value) Int64() (int64, bool) {
-	if v.Kind() != Number {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(string(bytes.TrimSpace(v)), 10, 64)
-	return n, err == nil
+	digits, ok := v.Number()
+	n, err := strconv.ParseInt(string(digits), 10, 64)
+	return n, ok && err == nil
 }
 
 // Float64 returns the value if it is a JSON number (rounded to a float64).
 func (v Value) Float64() (float64, bool) {
-	if v.Kind() != Number {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
-	return f, err == nil && !math.IsInf(f, 0)
+	digits, ok := v.Number()
+	f, err := strconv.ParseFloat(string(digits), 64)
+	return f, ok && err == nil && !math.IsInf(f, 0)
 }
 
 // Number returns the value's digits if it is a JSON number, for
-// math/big or strconv when neither int64 nor float64 will do.
+// math/big or strconv when neither int64 nor float64 will do. Text that
+// only starts like one (+5, 0x1p3, NaN, 01) is none.
 func (v Value) Number() (json.Number, bool) {
-	if v.Kind() != Number {
+	digits := bytes.Trim(v, " \t\r\n") // JSON's white space only
+	if v.Kind() != Number || len(digits) == 0 || digits[0] != '-' && (digits[0] < '0' || digits[0] > '9') || !json.Valid(digits) {
 		return "", false
 	}
-	return json.Number(bytes.TrimSpace(v)), true
+	return json.Number(digits), true
 }
 
 // Bool returns the value if it is true or false.
@@ -211,11 +210,54 @@ func (l *Lenient[T]) UnmarshalJSON(b []byte) error {
 	var zero T
 	l.Value, l.Err = zero, nil
 	_ = l.Raw.UnmarshalJSON(b) // cannot fail on a non-nil receiver
-	if err := json.Unmarshal(b, &l.Value); err != nil {
+	err := json.Unmarshal(b, &l.Value)
+	if first, second, ok := foldedDuplicate(b); err == nil && ok {
+		err = fmt.Errorf("two keys, %q and %q, for one field, of which encoding/json would keep the second silently", first, second)
+	}
+	if err != nil {
 		l.Value = zero
 		l.Err = fmt.Errorf("a JSON %s that does not fit %T: %w", l.Raw.Kind(), zero, err)
 	}
 	return nil
+}
+
+// foldedDuplicate finds, in the JSON b, an object with two keys that are
+// equal under case folding, as encoding/json matches keys to fields.
+func foldedDuplicate(b []byte) (first, second string, ok bool) {
+	type frame struct {
+		keys map[string]string // folded key -> key as sent; nil in an array
+		key  bool              // the object's next token is a key
+	}
+	var stack []*frame
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", "", false
+		}
+		if n := len(stack); n > 0 && stack[n-1].key {
+			key, _ := tok.(string)
+			folded := strings.ToLower(strings.ToUpper(key))
+			if prev, seen := stack[n-1].keys[folded]; seen {
+				return prev, key, true
+			}
+			stack[n-1].keys[folded], stack[n-1].key = key, false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{keys: map[string]string{}, key: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		if n := len(stack); n > 0 && stack[n-1].keys != nil {
+			stack[n-1].key = true // a member's value ended
+		}
+	}
 }
 
 // MarshalJSON returns what the server sent or, for a Lenient built in Go
