@@ -52,9 +52,14 @@
 // Replies other than 200 are *APIError values, matched with errors.Is
 // against ErrUnauthorized, ErrForbidden, ErrNotFound, ErrServerTimeout and
 // ErrRateLimited; a 200 that is not the JSON the server sends is a
-// *DecodeError. Connection failures, timed-out attempts, 422, 429, 502, 503
-// and 504 are retried (see WithMaxRetries). Each attempt has its own
-// deadline (WithTimeout, 30 s), counted from when it may use a connection;
+// *DecodeError. Connection failures, timed-out attempts, bodies cut or
+// stalled after the headers, 422, 429, 502, 503 and 504 are retried (see
+// WithMaxRetries); Retryable tells a program's own loop the same, and a
+// network failure stays reachable with errors.As (*net.OpError, net.Error).
+// WithRateLimiter paces every attempt. Each attempt has its own deadline
+// (WithTimeout, 30 s), counted from when it may use a connection, which
+// bounds every read of the body too (a reply that switches protocols is
+// refused unread);
 // all waits between attempts add up to at most WithMaxRetryWait (30 s); a
 // wait that would end after the context's deadline is not started. With
 // context.Background and the defaults a call lasts at most 2 minutes, plus
@@ -65,7 +70,10 @@
 // A body is read as it arrives, up to WithMaxResponseBytes (16 MiB), with
 // at most 256 KiB reserved ahead of the bytes received; a reply may hold at
 // most 1000 conversations and 10000 list items, counted before they are
-// decoded. What a call returns holds at most about three times the body.
+// decoded, whatever the case or spelling of their keys. Two keys that
+// encoding/json would bind to one field ("id" and "ID") are refused: one
+// would replace the other silently. What a call returns holds at most
+// about three times the body.
 //
 // # The token
 //

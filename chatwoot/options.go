@@ -141,7 +141,8 @@ const MaxResponseBytesLimit int64 = 1 << 30
 // Memory: a call holds at most about three times the cap (the body, which
 // the conversations keep as their RawJSON, the strings and raw values
 // decoded from it, and the structs of at most 1000 conversations and 10000
-// list items), and never more than 256 KiB ahead of the bytes received.
+// list items), and never more than 256 KiB ahead of the bytes received;
+// while it reads, a body of unknown size costs twice what arrived.
 func WithMaxResponseBytes(n int64) Option {
 	return func(s *settings) error {
 		if n < 1024 || n > MaxResponseBytesLimit {
@@ -154,7 +155,8 @@ func WithMaxResponseBytes(n int64) Option {
 
 // WithMaxRetries sets how many times a failed request is tried again (0: no
 // retries; the default is DefaultMaxRetries; at most 10). What is retried:
-// failures to connect or to get a response in time, and the statuses 422
+// failures to connect or to get a response in time, a 200 whose body is
+// cut or stalls after the headers, and the statuses 422
 // (a database timeout), 429, 502, 503 and 504. Waits grow exponentially
 // from 0.5 s to 8 s, with jitter; a Retry-After header is honoured; a 429
 // without one, as Chatwoot sends, waits for the rate limit's next
@@ -191,8 +193,8 @@ func WithMaxRetryWait(d time.Duration) Option {
 }
 
 // DefaultTimeout bounds each attempt: from the moment it may use a
-// connection (time spent waiting for one of the client's own connections
-// does not count) to the last byte of the reply. A reply holds at most 20
+// connection (time spent waiting for the rate limiter or for one of the
+// client's own connections does not count) to the last byte of the reply. A reply holds at most 20
 // conversations, so a healthy server answers in well under a second.
 const DefaultTimeout = 30 * time.Second
 
