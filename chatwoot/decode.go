@@ -93,35 +93,12 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	case err != nil:
 		return nil, fail(data, n, "", fmt.Errorf("reading the body failed after %d bytes: %w", n, foreign(token, err)))
 	}
-	payloadAt, derr := findPayload(data, fail, token)
-	switch {
-	case derr != nil:
+	items, derr := splitReply(data, fail, token)
+	if derr != nil {
 		return nil, derr
-	case payloadAt < 0:
-		return []Conversation{}, nil
 	}
-	// One walk over the payload holds the bounds and finds each
-	// conversation; then each is decoded on its own, so that an error
-	// names its index.
-	var items []span
-	w := &walker{b: data, left: maxListItems}
-	_, err = elements(data, payloadAt, func(k, start int) (int, error) {
-		if k == maxConversations {
-			return start, &refusalError{fmt.Sprintf("the reply has more than %d conversations; Chatwoot sends at most %d: this is not the reply of a Chatwoot server", maxConversations, MaxConversations)}
-		}
-		end, err := w.value(conversationField(), start)
-		items = append(items, span{start, end})
-		return end, within(err, k, nil)
-	})
-	var dup *duplicateKeyError
-	switch {
-	case errors.As(err, &dup):
-		return nil, fail(data, items[len(items)-1].start, "payload"+dup.path, err)
-	case isRefusal(err):
-		return nil, fail(data, payloadAt, "payload", err)
-	case err != nil:
-		return nil, describe(data, fail, token, err)
-	}
+	// Each conversation is decoded on its own, so that an error names its
+	// index.
 	convs := make([]Conversation, len(items))
 	for k, span := range items {
 		if path, off, err := convs[k].decode(data[span.start:span.end]); err != nil {
@@ -134,28 +111,44 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 // span is where a value starts and ends in a body.
 type span struct{ start, end int }
 
-// findPayload checks that data is a JSON object with a payload key (spelled
-// in any case, once), and returns where the payload's array starts, or -1
-// for a null or empty one.
-func findPayload(data []byte, fail func([]byte, int, string, error) *DecodeError, token secret) (int, *DecodeError) {
+// splitReply checks that data is a JSON object with a payload key (spelled
+// in any case, once) and, in the same walk, holds the bounds over the
+// payload's conversations (see walk.go) and returns where each one is:
+// none for a null or empty payload.
+func splitReply(data []byte, fail func([]byte, int, string, error) *DecodeError, token secret) ([]span, *DecodeError) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
-		return -1, describe(data, fail, token, errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
+		return nil, describe(data, fail, token, errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
 	}
+	var items []span
 	payload, first := span{-1, -1}, ""
+	w := &walker{b: data, left: maxListItems}
 	end, err := members(data, i, func(key []byte, start int) (int, error) {
-		end, err := skipValue(data, start)
 		switch {
-		case err != nil:
 		case foldKey(key) != "payload":
-			if !json.Valid(data[start:end]) {
+			end, err := skipValue(data, start)
+			if err == nil && !json.Valid(data[start:end]) {
 				err = fmt.Errorf("the value of key %q is not valid JSON", pathKey(string(key)))
 			}
+			return end, err
 		case payload.start >= 0:
-			err = &duplicateKeyError{first: first, second: string(key)}
-		default:
-			payload, first = span{start, end}, string(key)
+			return start, &duplicateKeyError{first: first, second: string(key)}
 		}
+		payload.start, first = start, string(key)
+		if start >= len(data) || data[start] != '[' {
+			end, err := skipValue(data, start)
+			payload.end = end
+			return end, err
+		}
+		end, err := elements(data, start, func(k, at int) (int, error) {
+			if k == maxConversations {
+				return at, &refusalError{fmt.Sprintf("the reply has more than %d conversations; Chatwoot sends at most %d: this is not the reply of a Chatwoot server", maxConversations, MaxConversations)}
+			}
+			end, err := w.value(conversationField(), at)
+			items = append(items, span{at, end})
+			return end, within(err, k, nil)
+		})
+		payload.end = end
 		return end, err
 	})
 	if err == nil && skipSpace(data, end) != len(data) {
@@ -163,25 +156,25 @@ func findPayload(data []byte, fail func([]byte, int, string, error) *DecodeError
 	}
 	var dup *duplicateKeyError
 	switch {
+	case errors.As(err, &dup) && dup.path != "": // inside a conversation
+		return nil, fail(data, items[len(items)-1].start, "payload"+dup.path, err)
 	case errors.As(err, &dup):
-		return -1, fail(data, i, "", err)
+		return nil, fail(data, i, "", err)
+	case isRefusal(err):
+		return nil, fail(data, payload.start, "payload", err)
 	case err != nil:
-		return -1, describe(data, fail, token, err)
+		return nil, describe(data, fail, token, err)
 	case payload.start < 0:
 		msg := errorMessage("application/json", data, token)
 		if msg == "" {
 			msg = "no payload key"
 		}
-		return -1, fail(data, 0, "", fmt.Errorf(`expected {"payload": [...]}, got %s: check that the base URL is the Chatwoot server's address`, msg))
+		return nil, fail(data, 0, "", fmt.Errorf(`expected {"payload": [...]}, got %s: check that the base URL is the Chatwoot server's address`, msg))
 	}
-	value := data[payload.start:payload.end]
-	switch {
-	case string(value) == "null" || value[0] == '[' && skipSpace(value, 1) == len(value)-1:
-		return -1, nil
-	case value[0] != '[':
-		return -1, fail(data, payload.start, "payload", fmt.Errorf("payload is a JSON %s, not the array of conversations", jsonvalue.Value(value).Kind()))
+	if kind := jsonvalue.Value(data[payload.start:payload.end]).Kind(); kind != jsonvalue.Array && kind != jsonvalue.Null {
+		return nil, fail(data, payload.start, "payload", fmt.Errorf("payload is a JSON %s, not the array of conversations", kind))
 	}
-	return payload.start, nil
+	return items, nil
 }
 
 // describe explains a body that is not the JSON of a reply, in its own
