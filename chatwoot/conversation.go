@@ -116,11 +116,13 @@ func (c *Conversation) decode(item []byte) (path string, offset int, err error) 
 	}
 	if c.ID < 1 {
 		*c = Conversation{}
-		return "", 0, errors.New("a conversation without a positive id: the object is not a conversation")
+		return "", 0, errNoID
 	}
 	c.raw = item
 	return "", 0, nil
 }
+
+var errNoID = errors.New("a conversation without a positive id: the object is not a conversation")
 
 // explainDecode says, in its own words (encoding/json's and time's quote
 // the value), why item did not decode, with the path and offset of the

@@ -93,13 +93,28 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	case err != nil:
 		return nil, fail(data, n, "", fmt.Errorf("reading the body failed after %d bytes: %w", n, foreign(token, err)))
 	}
-	items, derr := splitReply(data, fail, token)
+	items, payload, derr := splitReply(data, fail, token)
 	if derr != nil {
 		return nil, derr
 	}
-	// Each conversation is decoded on its own, so that an error names its
-	// index.
 	convs := make([]Conversation, len(items))
+	if len(items) == 0 {
+		return convs, nil
+	}
+	// One decode of the whole payload; only if it fails is each
+	// conversation decoded on its own, so that the error names its index.
+	fields := make([]ConversationFields, 0, len(items))
+	if json.Unmarshal(data[payload.start:payload.end], &fields) == nil && len(fields) == len(items) {
+		for k, span := range items {
+			convs[k] = Conversation{ConversationFields: fields[k], raw: data[span.start:span.end]}
+			if convs[k].ID < 1 || data[span.start] != '{' {
+				break // decode names what is wrong
+			}
+			if k == len(items)-1 {
+				return convs, nil
+			}
+		}
+	}
 	for k, span := range items {
 		if path, off, err := convs[k].decode(data[span.start:span.end]); err != nil {
 			return nil, fail(data, span.start+off, "payload["+strconv.Itoa(k)+"]"+path, err)
@@ -113,12 +128,12 @@ type span struct{ start, end int }
 
 // splitReply checks that data is a JSON object with a payload key (spelled
 // in any case, once) and, in the same walk, holds the bounds over the
-// payload's conversations (see walk.go) and returns where each one is:
-// none for a null or empty payload.
-func splitReply(data []byte, fail func([]byte, int, string, error) *DecodeError, token secret) ([]span, *DecodeError) {
+// payload's conversations (see walk.go) and returns where each one is
+// (none for a null or empty payload) and where the payload is.
+func splitReply(data []byte, fail func([]byte, int, string, error) *DecodeError, token secret) ([]span, span, *DecodeError) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
-		return nil, describe(data, fail, token, errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
+		return nil, span{}, describe(data, fail, token, errors.New(`the body is not a JSON object: expected {"payload": [...]}`))
 	}
 	var items []span
 	payload, first := span{-1, -1}, ""
@@ -157,24 +172,24 @@ func splitReply(data []byte, fail func([]byte, int, string, error) *DecodeError,
 	var dup *duplicateKeyError
 	switch {
 	case errors.As(err, &dup) && dup.path != "": // inside a conversation
-		return nil, fail(data, items[len(items)-1].start, "payload"+dup.path, err)
+		return nil, span{}, fail(data, items[len(items)-1].start, "payload"+dup.path, err)
 	case errors.As(err, &dup):
-		return nil, fail(data, i, "", err)
+		return nil, span{}, fail(data, i, "", err)
 	case isRefusal(err):
-		return nil, fail(data, payload.start, "payload", err)
+		return nil, span{}, fail(data, payload.start, "payload", err)
 	case err != nil:
-		return nil, describe(data, fail, token, err)
+		return nil, span{}, describe(data, fail, token, err)
 	case payload.start < 0:
 		msg := errorMessage("application/json", data, token)
 		if msg == "" {
 			msg = "no payload key"
 		}
-		return nil, fail(data, 0, "", fmt.Errorf(`expected {"payload": [...]}, got %s: check that the base URL is the Chatwoot server's address`, msg))
+		return nil, span{}, fail(data, 0, "", fmt.Errorf(`expected {"payload": [...]}, got %s: check that the base URL is the Chatwoot server's address`, msg))
 	}
 	if kind := jsonvalue.Value(data[payload.start:payload.end]).Kind(); kind != jsonvalue.Array && kind != jsonvalue.Null {
-		return nil, fail(data, payload.start, "payload", fmt.Errorf("payload is a JSON %s, not the array of conversations", kind))
+		return nil, span{}, fail(data, payload.start, "payload", fmt.Errorf("payload is a JSON %s, not the array of conversations", kind))
 	}
-	return items, nil
+	return items, payload, nil
 }
 
 // describe explains a body that is not the JSON of a reply, in its own
