@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"regexp"
 	"strconv"
 	"strings"
@@ -169,17 +168,19 @@ func splitReply(data []byte, fail func([]byte, int, string, error) *DecodeError,
 	if err == nil && skipSpace(data, end) != len(data) {
 		err = fmt.Errorf("unexpected data after the JSON object, at byte %d", skipSpace(data, end))
 	}
-	var dup *duplicateKeyError
-	switch {
-	case errors.As(err, &dup) && dup.path != "": // inside a conversation
-		return nil, span{}, fail(data, items[len(items)-1].start, "payload"+dup.path, err)
-	case errors.As(err, &dup):
-		return nil, span{}, fail(data, i, "", err)
-	case isRefusal(err):
-		return nil, span{}, fail(data, payload.start, "payload", err)
-	case err != nil:
+	if err != nil {
+		var dup *duplicateKeyError
+		switch {
+		case errors.As(err, &dup) && dup.path != "": // inside a conversation
+			return nil, span{}, fail(data, items[len(items)-1].start, "payload"+dup.path, err)
+		case errors.As(err, &dup):
+			return nil, span{}, fail(data, i, "", err)
+		case isRefusal(err):
+			return nil, span{}, fail(data, payload.start, "payload", err)
+		}
 		return nil, span{}, describe(data, fail, token, err)
-	case payload.start < 0:
+	}
+	if payload.start < 0 {
 		msg := errorMessage("application/json", data, token)
 		if msg == "" {
 			msg = "no payload key"
@@ -223,10 +224,8 @@ func isJSON(contentType string) bool {
 	if contentType == "" {
 		return true
 	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
+	mt, _, _ := strings.Cut(contentType, ";") // the parameters (charset) do not matter
+	mt = strings.ToLower(strings.TrimSpace(mt))
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
