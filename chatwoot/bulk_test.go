@@ -2,6 +2,7 @@ package chatwoot_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -248,4 +249,25 @@ func maxOf(m map[int64]int) int {
 		best = max(best, n)
 	}
 	return best
+}
+
+// An error reply whose body stalls past what the client reads is not
+// waited for until the attempt's deadline: the rest is not needed.
+func TestErrors_TheRestOfAStalledErrorBodyIsNotAwaited(t *testing.T) {
+	stalled := make(chan struct{})
+	url := serveRaw(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("Content-Length", "1048576")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write(bytes.Repeat([]byte("<p>busy</p>"), 10_000))
+		w.(http.Flusher).Flush()
+		<-stalled
+	})
+	t.Cleanup(func() { close(stalled) }) // before the server's Close, which waits for the handler
+	start := time.Now()
+	_, err := newClient(t, url, chatwoot.WithTimeout(10*time.Second)).ListContactConversations(context.Background(), 3, 4821)
+	var apiErr *chatwoot.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
+	assert.Less(t, time.Since(start), 5*time.Second, "not the 10 s of the attempt's deadline")
 }

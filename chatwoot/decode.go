@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 )
@@ -308,8 +309,15 @@ func readErrorBody(body io.Reader) []byte {
 }
 
 // drainAndClose reads what is left of a body, up to maxDrain, so that the
-// connection can carry the next request, then closes it.
+// connection can carry the next request, then closes it. A body that does
+// not end within maxDrainWait is closed instead: the call has what it
+// needs, and a server that stalls the rest is not worth the wait.
 func drainAndClose(body io.ReadCloser) {
+	giveUp := time.AfterFunc(maxDrainWait, func() { _ = body.Close() })
 	_, _ = io.CopyN(io.Discard, body, maxDrain)
+	giveUp.Stop()
 	_ = body.Close()
 }
+
+// maxDrainWait bounds the wait for the rest of a body that is not needed.
+const maxDrainWait = 100 * time.Millisecond

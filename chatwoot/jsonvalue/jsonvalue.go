@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 )
 
 // Value is one JSON value as the server sent it (compacted by encoding/json
@@ -222,42 +221,55 @@ func (l *Lenient[T]) UnmarshalJSON(b []byte) error {
 }
 
 // foldedDuplicate finds, in the JSON b, an object with two keys that are
-// equal under case folding, as encoding/json matches keys to fields.
+// equal under case folding, as encoding/json matches keys to fields. It
+// steps over the bytes once and allocates only for its stack.
 func foldedDuplicate(b []byte) (first, second string, ok bool) {
-	type frame struct {
-		keys map[string]string // folded key -> key as sent; nil in an array
-		key  bool              // the object's next token is a key
+	type object struct {
+		keys [][]byte // nil for an array
+		obj  bool
 	}
-	var stack []*frame
-	dec := json.NewDecoder(bytes.NewReader(b))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return "", "", false
-		}
-		if n := len(stack); n > 0 && stack[n-1].key {
-			key, _ := tok.(string)
-			folded := strings.ToLower(strings.ToUpper(key))
-			if prev, seen := stack[n-1].keys[folded]; seen {
-				return prev, key, true
+	var stack []object
+	expectKey := false
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '{':
+			stack, expectKey = append(stack, object{obj: true}), true
+		case '[':
+			stack, expectKey = append(stack, object{}), false
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
 			}
-			stack[n-1].keys[folded], stack[n-1].key = key, false
-			continue
-		}
-		switch tok {
-		case json.Delim('{'):
-			stack = append(stack, &frame{keys: map[string]string{}, key: true})
-			continue
-		case json.Delim('['):
-			stack = append(stack, &frame{})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-		}
-		if n := len(stack); n > 0 && stack[n-1].keys != nil {
-			stack[n-1].key = true // a member's value ended
+			expectKey = false
+		case ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1].obj
+		case '"':
+			end := i + 1
+			for end < len(b) && b[end] != '"' {
+				if b[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			if expectKey && end < len(b) {
+				key := b[i+1 : end]
+				if bytes.IndexByte(key, '\\') >= 0 {
+					var k string
+					_ = json.Unmarshal(b[i:end+1], &k) // a bad escape leaves "": encoding/json refused b already
+					key = []byte(k)
+				}
+				top := &stack[len(stack)-1]
+				for _, prev := range top.keys {
+					if bytes.EqualFold(prev, key) {
+						return string(prev), string(key), true
+					}
+				}
+				top.keys, expectKey = append(top.keys, key), false
+			}
+			i = end
 		}
 	}
+	return "", "", false
 }
 
 // MarshalJSON returns what the server sent or, for a Lenient built in Go
