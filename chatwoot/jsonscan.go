@@ -30,14 +30,23 @@ func skipSpace(b []byte, i int) int {
 }
 
 // skipString returns the index just past the string that starts at b[i]
-// ('"'): the next quote not escaped by an odd number of backslashes.
+// ('"'): the next quote not escaped by an odd number of backslashes. Most
+// strings (keys, enums, ids) are short: a loop looks at the first bytes,
+// bytes.IndexByte at the rest.
 func skipString(b []byte, i int) (int, error) {
 	for j := i + 1; j < len(b); j++ {
-		q := bytes.IndexByte(b[j:], '"')
-		if q < 0 {
+		for stop := min(j+16, len(b)); j < stop && b[j] != '"'; j++ {
+		}
+		if j < len(b) && b[j] != '"' {
+			q := bytes.IndexByte(b[j:], '"')
+			if q < 0 {
+				break
+			}
+			j += q
+		}
+		if j >= len(b) {
 			break
 		}
-		j += q
 		k := j
 		for k > i+1 && b[k-1] == '\\' {
 			k--

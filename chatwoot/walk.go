@@ -30,9 +30,16 @@ import (
 // attachments, labels and SLA events, a real reply has a few hundred.
 const maxListItems = 10_000
 
-// shape is what the walk knows of a struct type: its fields by folded key.
+// shape is what the walk knows of a struct type: its fields by folded
+// key, grouped by the key's length (a few names to compare is quicker than
+// hashing every key of a reply).
 type shape struct {
-	fields map[string]field
+	byLen [][]namedField
+}
+
+type namedField struct {
+	name string
+	field
 }
 
 // field is one field of a struct, as the walk sees it.
@@ -50,7 +57,7 @@ func shapeOf(t reflect.Type) *shape {
 	if s, ok := shapes.Load(t); ok {
 		return s.(*shape)
 	}
-	s := &shape{fields: map[string]field{}}
+	s := &shape{}
 	shapes.Store(t, s) // a type that refers to itself finds this one, filled below
 	for i := range t.NumField() {
 		name, ok := jsonKey(t.Field(i))
@@ -69,18 +76,32 @@ func shapeOf(t reflect.Type) *shape {
 		if ft.Kind() == reflect.Struct && !f.raw {
 			f.elem = shapeOf(ft)
 		}
-		s.fields[foldKey([]byte(name))] = f
+		name = foldKey([]byte(name))
+		for len(s.byLen) <= len(name) {
+			s.byLen = append(s.byLen, nil)
+		}
+		s.byLen[len(name)] = append(s.byLen[len(name)], namedField{name, f})
 	}
 	return s
 }
 
 // lookup finds the field encoding/json binds key to.
 func (s *shape) lookup(key []byte) (field, bool) {
-	if f, ok := s.fields[string(key)]; ok {
-		return f, true
+	if f, ok := s.find(key); ok || !bytes.ContainsFunc(key, func(r rune) bool { return 'A' <= r && r <= 'Z' || r >= 0x80 }) {
+		return f, ok
 	}
-	f, ok := s.fields[foldKey(key)]
-	return f, ok
+	return s.find([]byte(foldKey(key)))
+}
+
+func (s *shape) find(key []byte) (field, bool) {
+	if len(key) < len(s.byLen) {
+		for _, nf := range s.byLen[len(key)] {
+			if string(key) == nf.name {
+				return nf.field, true
+			}
+		}
+	}
+	return field{}, false
 }
 
 // foldKey folds a key as encoding/json matches keys to fields (Unicode
