@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 )
 
 // Before encoding/json decodes a reply, one walk over its bytes, along the
@@ -72,6 +75,9 @@ func shapeOf(t reflect.Type) *shape {
 		if f.list = ft.Kind() == reflect.Slice && ft.Elem().Kind() != reflect.Uint8; f.list {
 			ft = ft.Elem()
 		}
+		if isLenient(ft) {
+			ft = ft.Field(0).Type // its Value: two keys there would be picked from silently too
+		}
 		f.raw = reflect.PointerTo(ft).Implements(unmarshalerType)
 		if ft.Kind() == reflect.Struct && !f.raw {
 			f.elem = shapeOf(ft)
@@ -83,6 +89,12 @@ func shapeOf(t reflect.Type) *shape {
 		s.byLen[len(name)] = append(s.byLen[len(name)], namedField{name, f})
 	}
 	return s
+}
+
+// isLenient reports whether t is a jsonvalue.Lenient, which decodes its
+// Value with encoding/json: the walk sees it as that Value.
+func isLenient(t reflect.Type) bool {
+	return t.PkgPath() == reflect.TypeFor[jsonvalue.Value]().PkgPath() && strings.HasPrefix(t.Name(), "Lenient[")
 }
 
 // lookup finds the field encoding/json binds key to.

@@ -209,67 +209,11 @@ func (l *Lenient[T]) UnmarshalJSON(b []byte) error {
 	var zero T
 	l.Value, l.Err = zero, nil
 	_ = l.Raw.UnmarshalJSON(b) // cannot fail on a non-nil receiver
-	err := json.Unmarshal(b, &l.Value)
-	if first, second, ok := foldedDuplicate(b); err == nil && ok {
-		err = fmt.Errorf("two keys, %q and %q, for one field, of which encoding/json would keep the second silently", first, second)
-	}
-	if err != nil {
+	if err := json.Unmarshal(b, &l.Value); err != nil {
 		l.Value = zero
 		l.Err = fmt.Errorf("a JSON %s that does not fit %T: %w", l.Raw.Kind(), zero, err)
 	}
 	return nil
-}
-
-// foldedDuplicate finds, in the JSON b, an object with two keys that are
-// equal under case folding, as encoding/json matches keys to fields. It
-// steps over the bytes once and allocates only for its stack.
-func foldedDuplicate(b []byte) (first, second string, ok bool) {
-	type object struct {
-		keys [][]byte // nil for an array
-		obj  bool
-	}
-	var stack []object
-	expectKey := false
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '{':
-			stack, expectKey = append(stack, object{obj: true}), true
-		case '[':
-			stack, expectKey = append(stack, object{}), false
-		case '}', ']':
-			if len(stack) > 0 {
-				stack = stack[:len(stack)-1]
-			}
-			expectKey = false
-		case ',':
-			expectKey = len(stack) > 0 && stack[len(stack)-1].obj
-		case '"':
-			end := i + 1
-			for end < len(b) && b[end] != '"' {
-				if b[end] == '\\' {
-					end++
-				}
-				end++
-			}
-			if expectKey && end < len(b) {
-				key := b[i+1 : end]
-				if bytes.IndexByte(key, '\\') >= 0 {
-					var k string
-					_ = json.Unmarshal(b[i:end+1], &k) // a bad escape leaves "": encoding/json refused b already
-					key = []byte(k)
-				}
-				top := &stack[len(stack)-1]
-				for _, prev := range top.keys {
-					if bytes.EqualFold(prev, key) {
-						return string(prev), string(key), true
-					}
-				}
-				top.keys, expectKey = append(top.keys, key), false
-			}
-			i = end
-		}
-	}
-	return "", "", false
 }
 
 // MarshalJSON returns what the server sent or, for a Lenient built in Go
