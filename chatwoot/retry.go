@@ -222,17 +222,20 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, call *settings,
 
 // transportError is a failure to get a reply, in the client's words: the
 // cause's text is quoted, and the cause stays reachable (errors.As with
-// *net.OpError, net.Error, *tls.CertificateVerificationError) as foreign
-// allows.
+// *net.OpError, net.Error, *tls.CertificateVerificationError) when its own
+// text is clean. A refused redirect stands for itself, not inside
+// net/http's *url.Error, whose text holds the server's Location as sent.
 func (c *Client) transportError(req *http.Request, err error, info retryInfo) error {
 	var redirect *RedirectError
-	if errors.As(err, &redirect) || errors.Is(err, errTooManyRedirects) {
-		return &foreignError{text: "chatwoot: " + quote(*c.token, unwrapURLError(err).Error(), 0, 800), cause: err, clean: true, retryInfo: info}
+	switch {
+	case errors.As(err, &redirect):
+		return &foreignError{text: redirect.Error(), cause: redirect, clean: true, retryInfo: info}
+	case errors.Is(err, errTooManyRedirects):
+		return &foreignError{text: errTooManyRedirects.Error(), cause: errTooManyRedirects, clean: true, retryInfo: info}
 	}
-	f := foreign(*c.token, err)
-	f.text = fmt.Sprintf("chatwoot: %s %s: %s", req.Method, c.quoteURL(req.URL), quote(*c.token, unwrapURLError(err).Error(), 0, 400))
-	f.retryInfo = info
-	return f
+	text := err.Error()
+	return &foreignError{text: fmt.Sprintf("chatwoot: %s %s: %s", req.Method, c.quoteURL(req.URL), quote(*c.token, unwrapURLError(err).Error(), 0, 400)),
+		cause: err, clean: c.token.scrub(text) == text, retryInfo: info}
 }
 
 // timeoutError is an attempt that took longer than its timeout. It matches
