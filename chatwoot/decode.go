@@ -97,26 +97,19 @@ func decodeConversations(body io.Reader, contentType string, sizeHint, limit int
 	if derr != nil {
 		return nil, derr
 	}
+	// One decode of the whole payload; a conversation it cannot vouch for
+	// (the whole failed, or an item is not a conversation) is decoded on
+	// its own, which names what is wrong and where.
 	convs := make([]Conversation, len(items))
-	if len(items) == 0 {
-		return convs, nil
-	}
-	// One decode of the whole payload; only if it fails is each
-	// conversation decoded on its own, so that the error names its index.
 	fields := make([]ConversationFields, 0, len(items))
-	if json.Unmarshal(data[payload.start:payload.end], &fields) == nil && len(fields) == len(items) {
-		for k, span := range items {
-			convs[k] = Conversation{ConversationFields: fields[k], raw: data[span.start:span.end]}
-			if convs[k].ID < 1 || data[span.start] != '{' {
-				break // decode names what is wrong
-			}
-			if k == len(items)-1 {
-				return convs, nil
-			}
-		}
-	}
+	whole := len(items) > 0 && json.Unmarshal(data[payload.start:payload.end], &fields) == nil && len(fields) == len(items)
 	for k, span := range items {
-		if path, off, err := convs[k].decode(data[span.start:span.end]); err != nil {
+		item := data[span.start:span.end]
+		if whole && item[0] == '{' && fields[k].ID >= 1 {
+			convs[k] = Conversation{ConversationFields: fields[k], raw: item}
+			continue
+		}
+		if path, off, err := convs[k].decode(item); err != nil {
 			return nil, fail(data, span.start+off, "payload["+strconv.Itoa(k)+"]"+path, err)
 		}
 	}
@@ -143,7 +136,7 @@ func splitReply(data []byte, fail func([]byte, int, string, error) *DecodeError,
 		case foldKey(key) != "payload":
 			end, err := skipValue(data, start)
 			if err == nil && !json.Valid(data[start:end]) {
-				err = fmt.Errorf("the value of key %q is not valid JSON", pathKey(string(key)))
+				err = fmt.Errorf("the value of key %q is not valid JSON", quote(token, key, 0, 64))
 			}
 			return end, err
 		case payload.start >= 0:

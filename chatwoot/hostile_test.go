@@ -481,3 +481,19 @@ func TestLimits_ALargeHonestReply(t *testing.T) {
 	_, err := newClient(t, url).ListContactConversations(context.Background(), 3, 4821)
 	assert.ErrorContains(t, err, fmt.Sprintf("the body ends after %d bytes, before the %d its Content-Length promised", 400<<10, len(body)))
 }
+
+// A top-level key that is not the payload, spelled as the token, next to a
+// value that is not JSON: the error names the key through the scrubber.
+func TestHostile_TokenAsATopLevelKey(t *testing.T) {
+	for _, key := range []string{testToken, strings.ToUpper(testToken[1:]), `\u0073` + testToken[1:]} {
+		body := `{"` + key + `": {]], "payload": []}`
+		srv, _ := serveBody(t, 200, "application/json", []byte(body))
+		_, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+		var decErr *chatwoot.DecodeError
+		require.ErrorAs(t, err, &decErr, key)
+		noToken(t, errorTexts(err)...)
+		for i := 0; i+6 <= len(testToken); i++ {
+			assert.NotContains(t, strings.ToLower(err.Error()), strings.ToLower(testToken[i:i+6]), key)
+		}
+	}
+}

@@ -31,8 +31,9 @@ func (r *Response) record(resp *http.Response, token secret) {
 	r.StatusCode = resp.StatusCode
 	r.Header = make(http.Header, len(resp.Header))
 	for k, vs := range resp.Header {
+		k = token.scrub(k)
 		for _, v := range vs {
-			r.Header[token.scrub(k)] = append(r.Header[token.scrub(k)], token.scrub(v))
+			r.Header[k] = append(r.Header[k], token.scrub(v))
 		}
 	}
 	r.RequestID = requestID(resp.Header, token)
