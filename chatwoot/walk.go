@@ -53,15 +53,24 @@ type field struct {
 	elem  *shape // for a struct, or a list or pointer of structs
 }
 
-var shapes sync.Map // reflect.Type -> *shape
+var (
+	shapesMu sync.Mutex // a shape is seen by others only once it is whole
+	shapes   = map[reflect.Type]*shape{}
+)
 
 // shapeOf returns the shape of struct type t.
 func shapeOf(t reflect.Type) *shape {
-	if s, ok := shapes.Load(t); ok {
-		return s.(*shape)
+	shapesMu.Lock()
+	defer shapesMu.Unlock()
+	return shapeLocked(t)
+}
+
+func shapeLocked(t reflect.Type) *shape {
+	if s, ok := shapes[t]; ok {
+		return s
 	}
 	s := &shape{}
-	shapes.Store(t, s) // a type that refers to itself finds this one, filled below
+	shapes[t] = s // a type that refers to itself finds this one, filled below
 	for i := range t.NumField() {
 		name, ok := jsonKey(t.Field(i))
 		if !ok {
@@ -80,7 +89,7 @@ func shapeOf(t reflect.Type) *shape {
 		}
 		f.raw = reflect.PointerTo(ft).Implements(unmarshalerType)
 		if ft.Kind() == reflect.Struct && !f.raw {
-			f.elem = shapeOf(ft)
+			f.elem = shapeLocked(ft)
 		}
 		name = foldKey([]byte(name))
 		for len(s.byLen) <= len(name) {
