@@ -2,6 +2,8 @@ package chatwoot
 
 import (
 	"encoding/json"
+	"errors"
+	"reflect"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 )
@@ -129,13 +131,17 @@ func (s Sender) RawJSON() json.RawMessage { return json.RawMessage(append([]byte
 func (s Sender) String() string { return s.Name }
 
 // peek reads the type, the id and the shown name of an assignee or sender
-// of any kind; what is missing or of another type reads as zero.
+// of any kind; what is missing, of another type or sent twice
+// (two keys for one field: which would be meant?) reads as zero.
 func peek(raw []byte) (kind string, id int64, name string) {
 	var v struct {
 		Type          any         `json:"type"`
 		ID            json.Number `json:"id"`
 		Name          any         `json:"name"`
 		AvailableName any         `json:"available_name"`
+	}
+	if !fits(raw, reflect.TypeOf(v)) {
+		return "", 0, ""
 	}
 	_ = json.Unmarshal(raw, &v) // a value of an odd type is left zero
 	kind, _ = v.Type.(string)
@@ -149,9 +155,18 @@ func peek(raw []byte) (kind string, id int64, name string) {
 
 // decodeKind decodes raw into T when it is of T's kind and fits it.
 func decodeKind[T any](raw []byte, isKind bool) (v T, ok bool) {
-	if isKind && json.Unmarshal(raw, &v) == nil {
+	if isKind && fits(raw, reflect.TypeFor[T]()) && json.Unmarshal(raw, &v) == nil {
 		return v, true
 	}
 	var zero T // not what a failed Unmarshal left in v
 	return zero, false
+}
+
+// fits reports whether raw, a value kept as sent, has no two keys that
+// encoding/json would bind to one field of t (see walk.go): decoding it
+// would pick one of them silently.
+func fits(raw []byte, t reflect.Type) bool {
+	_, err := (&walker{b: raw, left: maxListItems}).value(field{elem: shapeOf(t)}, 0)
+	var dup *duplicateKeyError
+	return !errors.As(err, &dup)
 }
