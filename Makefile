@@ -54,43 +54,57 @@ demo:
 	$(GO) run ./cmd/chatwoot-conversations -demo
 
 ## bench: the client against a hand-written call (net/http and
-## json.NewDecoder into the generated structs) and against json.Unmarshal of
-## the bytes alone, on the 20-conversation reply and the growth series, with
-## the local Go and with $(GO127). Each run of the binary runs the three in
-## turn, BENCH_COUNT times, so that drift on a busy machine hits all three;
-## benchstat prints the ratios with their p-values.
+## json.NewDecoder into the generated structs) on every framing a server may
+## use (Content-Length, chunked, gzip) and on replies of 1, 20 and 1000
+## conversations, with the local Go and with $(GO127). The test binary is
+## built once per Go and run BENCH_COUNT times; each run runs every cell
+## once, the two implementations back to back, so that drift on a busy
+## machine hits both; benchstat -col /impl prints the ratios with their
+## p-values. BENCH_TIME is each benchmark's -test.benchtime (500ms: about
+## 10 s a run, 4 minutes in all at BENCH_COUNT=10).
+bench bench-compare: BENCH_TIME ?= 500ms
 bench:
-	set -e; for gov in local $(GO127); do \
+	@set -e; mkdir -p bin; for gov in local $(GO127); do \
 		GOTOOLCHAIN=$$gov $(GO) test -c -o bin/bench-$$gov.test ./chatwoot/; \
 		rm -f bin/bench-$$gov.txt; \
 		for i in $$(seq $(BENCH_COUNT)); do \
-			(cd chatwoot && ../bin/bench-$$gov.test -test.run '^$$' -test.bench 'BenchmarkList|BenchmarkGrowth' -test.benchmem -test.count 1) | grep '^Benchmark' >> bin/bench-$$gov.txt; \
+			echo "Go $$gov: run $$i of $(BENCH_COUNT)"; \
+			(cd chatwoot && ../bin/bench-$$gov.test -test.run '^$$' -test.bench '^BenchmarkFraming$$' -test.benchtime $(BENCH_TIME) -test.benchmem -test.count 1) > bin/bench-run.out \
+				|| { cat bin/bench-run.out; exit 1; }; \
+			grep -E '^(Benchmark|goos:|goarch:|pkg:|cpu:)' bin/bench-run.out >> bin/bench-$$gov.txt; \
 		done; \
 		echo "== Go: $$gov"; \
 		$(GO) run $(BENCHSTAT) -col /impl bin/bench-$$gov.txt; \
 	done
 
-## bench-compare: the client on this tree against BENCH_BASE (a commit), on the
-## same 20-conversation reply, with the local Go and with $(GO127). The two
-## binaries run in turns (BENCH_COUNT each), so machine drift hits both;
+## bench-compare: the client on this tree against BENCH_BASE (a commit), on
+## every cell of BenchmarkFraming, with the local Go and with $(GO127). The
+## base is exported (git archive) to bin/base, and this tree's bench_test.go
+## and its reply file are copied into it: the benchmark uses only the public
+## API, so a base whose own benchmark differs is measured the same way. The
+## two binaries run in turns (BENCH_COUNT each), so machine drift hits both;
 ## benchstat prints time, bytes and allocations with their ratios.
 bench-compare:
-	rm -rf bin/base && git worktree prune
-	git worktree add -q --detach bin/base $(BENCH_BASE)
+	rm -rf bin/base && mkdir -p bin/base
+	git archive $(BENCH_BASE) | tar -x -C bin/base
+	cp chatwoot/bench_test.go bin/base/chatwoot/
 	mkdir -p bin/base/chatwoot/testdata && cp chatwoot/testdata/bench_reply.json bin/base/chatwoot/testdata/
-	set -e; for gov in local $(GO127); do \
+	@set -e; for gov in local $(GO127); do \
 		GOTOOLCHAIN=$$gov $(GO) test -c -o bin/head-$$gov.test ./chatwoot/; \
 		(cd bin/base && GOTOOLCHAIN=$$gov $(GO) test -c -o ../base-$$gov.test ./chatwoot/); \
 		rm -f bin/base-$$gov.txt bin/head-$$gov.txt; \
 		for i in $$(seq $(BENCH_COUNT)); do \
+			echo "Go $$gov: run $$i of $(BENCH_COUNT)"; \
 			for side in base head; do \
-				(cd chatwoot && ../bin/$$side-$$gov.test -test.run '^$$' -test.bench 'BenchmarkList/impl=client' -test.benchmem -test.count 1 | grep '^Benchmark' >> ../bin/$$side-$$gov.txt); \
+				(cd chatwoot && ../bin/$$side-$$gov.test -test.run '^$$' -test.bench '^BenchmarkFraming$$/framing=/convs=/impl=client' -test.benchtime $(BENCH_TIME) -test.benchmem -test.count 1) > bin/bench-run.out \
+					|| { cat bin/bench-run.out; exit 1; }; \
+				grep -E '^(Benchmark|goos:|goarch:|pkg:|cpu:)' bin/bench-run.out >> bin/$$side-$$gov.txt; \
 			done; \
 		done; \
 		echo "== Go: $$gov (base $(BENCH_BASE) against this tree)"; \
 		$(GO) run $(BENCHSTAT) bin/base-$$gov.txt bin/head-$$gov.txt; \
 	done
-	git worktree remove --force bin/base
+	rm -rf bin/base
 
 ## fuzz: fuzz the decoder for FUZZ_TIME (seeds run in every `go test`)
 fuzz:

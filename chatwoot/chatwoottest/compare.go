@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,7 +25,12 @@ type DifferenceKind string
 const (
 	// UnknownKey is a key the spec does not describe (a newer server's).
 	UnknownKey DifferenceKind = "unknown key"
-	// UnknownValue is an enum value the spec does not list.
+	// UnknownValue is an enum value the spec does not list, such as a
+	// status, or a kind of assignee (meta.assignee_type) or of message
+	// sender (sender.type) that a newer server adds. Inside an assignee or
+	// sender of an unknown kind only what every kind has, and package
+	// chatwoot reads of any kind (Assignee, SenderOf), is checked: an id
+	// (an integer) and a name (a string).
 	UnknownValue DifferenceKind = "unknown value"
 	// Violation is anything else: a missing key, a value of another type.
 	Violation DifferenceKind = "violation"
@@ -63,6 +69,7 @@ func Compare(body []byte) ([]Difference, error) {
 	}
 	var out []Difference
 	collect(schema.VisitJSON(v, openapi3.MultiErrors()), &out)
+	out = unknownKinds(v, out)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
@@ -105,6 +112,80 @@ func closeObjects(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
 			closeObjects(r.Value, seen)
 		}
 	}
+}
+
+// kindFields are where a kind of assignee or sender is named, as the end of
+// a path, and what to cut from it for the path of the assignee or sender.
+var kindFields = []struct{ suffix, cut, what string }{
+	{"/meta/assignee_type", "_type", "assignee"}, // meta.assignee_type names meta.assignee's
+	{"/sender/type", "/type", "sender"},          // a message sender names its own
+}
+
+// anyKind is what every kind of assignee and sender has: the id and the
+// name that package chatwoot reads of any kind.
+var anyKind = openapi3.NewObjectSchema().
+	WithProperty("id", openapi3.NewIntegerSchema()).
+	WithProperty("name", openapi3.NewStringSchema()).
+	WithRequired([]string{"id", "name"})
+
+// unknownKinds reports an assignee or a sender of a kind the spec does not
+// list by its kind, an unknown value: what was found inside it, measured
+// against the shapes of kinds it is not, gives way to a check of what
+// every kind has (anyKind).
+func unknownKinds(body any, diffs []Difference) []Difference {
+	objects := map[string]string{} // the path of each one, to its kind's
+	for i, d := range diffs {
+		for _, f := range kindFields {
+			if d.Kind == UnknownValue && strings.HasSuffix(d.Path, f.suffix) {
+				objects[strings.TrimSuffix(d.Path, f.cut)] = d.Path
+				diffs[i].Detail += ", a kind of " + f.what + " the spec does not list: only its id and name are checked"
+			}
+		}
+	}
+	inside := func(d Difference) bool {
+		for o, kind := range objects {
+			if d.Path != kind && (d.Path == o || strings.HasPrefix(d.Path, o+"/")) {
+				return true
+			}
+		}
+		return false
+	}
+	out := slices.DeleteFunc(diffs, inside)
+	for o := range objects {
+		if v, ok := valueAt(body, o); ok {
+			var found []Difference
+			collect(anyKind.VisitJSON(v, openapi3.MultiErrors()), &found)
+			for _, d := range found {
+				d.Path = o + d.Path
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// valueAt returns the value at a JSON Pointer into v, and whether there is
+// one.
+func valueAt(v any, ptr string) (any, bool) {
+	for _, seg := range strings.Split(ptr, "/")[1:] {
+		seg = strings.NewReplacer("~1", "/", "~0", "~").Replace(seg)
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = x[seg]; !ok {
+				return nil, false
+			}
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 // unsupportedKey reads the key out of kin-openapi's reason, which quotes it

@@ -54,7 +54,7 @@ func TestCompare_FindsEveryDifferenceOfANewerServer(t *testing.T) {
 		"unknown key /payload/0/messages/0/conversation/priority",
 		"unknown value /payload/0/messages/0/message_type: 4",
 		"unknown key /payload/0/messages/0/reactions",
-		`unknown value /payload/0/messages/0/sender/type: "robot"`,
+		`unknown value /payload/0/messages/0/sender/type: "robot", a kind of sender the spec does not list: only its id and name are checked`,
 		"unknown key /payload/0/meta/assignee/pronouns",
 		"unknown key /payload/0/meta/captain_waiting",
 		`unknown value /payload/0/meta/channel: "Channel::Voice"`,
@@ -76,4 +76,35 @@ func TestCompare_FindsEveryDifferenceOfANewerServer(t *testing.T) {
 		assert.Equal(t, chatwoottest.Violation, d.Kind, d.String())
 		assert.Regexp(t, `property "(updated_at|blocked|sla_policy_id)" is missing`, d.Detail)
 	}
+}
+
+// An assignee or a sender of a kind the spec does not list is that kind, an
+// unknown value, not a violation of the shapes of the kinds it is not; what
+// every kind has (the id and name the client reads) is still checked.
+func TestCompare_AnUnknownKindIsAnUnknownValue(t *testing.T) {
+	body := func(raw []byte) []byte { return append(append([]byte(`{"payload":[`), raw...), "]}"...) }
+	diffs, err := chatwoottest.Compare(body(withUnknownKinds(t, 2, 5)))
+	require.NoError(t, err)
+	assert.Equal(t, []chatwoottest.Difference{
+		{Path: "/payload/0/messages/0/sender/type", Kind: chatwoottest.UnknownValue,
+			Detail: `"copilot", a kind of sender the spec does not list: only its id and name are checked`},
+		{Path: "/payload/0/messages/0/sender_type", Kind: chatwoottest.UnknownValue, Detail: `"Captain::Copilot"`},
+		{Path: "/payload/0/meta/assignee_type", Kind: chatwoottest.UnknownValue,
+			Detail: `"Captain::Copilot", a kind of assignee the spec does not list: only its id and name are checked`},
+	}, diffs)
+
+	nameless := bytes.Replace(withUnknownKinds(t, 2, 5), []byte(`"name": "Copilot"`), []byte(`"title": "Copilot"`), -1)
+	diffs, err = chatwoottest.Compare(body(nameless))
+	require.NoError(t, err)
+	var got []string
+	for _, d := range diffs {
+		got = append(got, string(d.Kind)+" "+d.Path)
+	}
+	assert.Equal(t, []string{
+		"violation /payload/0/messages/0/sender/name",
+		"unknown value /payload/0/messages/0/sender/type",
+		"unknown value /payload/0/messages/0/sender_type",
+		"violation /payload/0/meta/assignee/name",
+		"unknown value /payload/0/meta/assignee_type",
+	}, got, "a kind without a name is one no program can show")
 }

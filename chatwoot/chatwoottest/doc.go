@@ -18,9 +18,11 @@
 // api/openapi.yaml with kin-openapi. A violation fails the test that caused it
 // (when the server was given a testing.TB) and is answered with a 500 whose
 // body says what was wrong, so it cannot pass unnoticed. A conversation of a
-// server newer than the spec (a key it does not describe, an enum value it
-// does not list) is seeded with AddRawConversation, which allows those and
-// nothing else, in that conversation only.
+// server newer or older than the spec (a key it does not describe, an enum
+// value or a kind of assignee or sender it does not list, a key left out)
+// is seeded with AddRawConversation, which takes what package chatwoot
+// decodes, in that conversation only. Compare lists how a reply differs
+// from the spec, as `chatwoot-conversations -check` does.
 //
 // Inject queues faults: any status and body, Chatwoot's 429 (RateLimited,
 // which a client waits about a second for, not a minute), Chatwoot Cloud's
@@ -37,7 +39,9 @@
 // 429s that a client following Chatwoot's rule (as package chatwoot does)
 // waits out until the fake's window ends; Requests records when each
 // request arrived and what it was answered, so that a test can check the
-// rate a job keeps. WithListener serves on an address of the caller's
-// choosing: `chatwoot-conversations -serve-demo 127.0.0.1:8080` serves the
-// seeded data from a shell.
+// rate a job keeps. WithDemoContacts serves as many contacts as a job
+// needs, each with conversations generated from its id (DemoConversations).
+// WithListener serves on an address of the caller's choosing:
+// `chatwoot-conversations -serve-demo 127.0.0.1:8080 -contacts 500
+// -rate-limit 3000/1m` serves them from a shell.
 package chatwoottest

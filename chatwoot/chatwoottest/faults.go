@@ -59,7 +59,10 @@ type Fault struct {
 	Body        string
 	// CutAfter sends the normal reply's headers, with its full
 	// Content-Length, and only its first CutAfter bytes, then closes the
-	// connection.
+	// connection. A CutAfter at or past the end of the reply would cut
+	// nothing: the request is then answered with a 500 that says how long
+	// the reply is, and the test fails (see Violations), so that a test
+	// cannot pass without the cut it asked for.
 	CutAfter int
 	// Reset drops the connection without a reply. The fake writes a few
 	// bytes of a status line first, so that every Reset costs the client
@@ -295,11 +298,13 @@ func (f *Fault) apply(s *Server, w *statusWriter, r *http.Request, normal replyD
 		reset(w)
 	case f.RedirectTo != "":
 		http.Redirect(w, r, f.RedirectTo, http.StatusFound)
+	case f.CutAfter > 0 && f.CutAfter >= len(normal.body):
+		s.violation(w, fmt.Errorf("chatwoottest: Fault{CutAfter: %d} cuts nothing: the %d reply it would cut is only %d bytes (give a CutAfter below %[3]d)", f.CutAfter, normal.status, len(normal.body)))
 	case f.CutAfter > 0:
 		w.Header().Set("Content-Type", normal.contentType)
 		w.Header().Set("Content-Length", strconv.Itoa(len(normal.body)))
 		w.WriteHeader(normal.status)
-		_, _ = w.Write(normal.body[:min(f.CutAfter, len(normal.body))])
+		_, _ = w.Write(normal.body[:f.CutAfter])
 		_ = http.NewResponseController(w).Flush()
 		closeConnection(w)
 	case f.Status >= 200:

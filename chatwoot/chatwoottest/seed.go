@@ -50,7 +50,9 @@ func (s *Server) seed() error {
 		if err != nil {
 			return err
 		}
-		var body struct{ Payload []chatwoot.Conversation }
+		var body struct {
+			Payload []chatwoot.Conversation `json:"payload"`
+		}
 		if err := json.Unmarshal(raw, &body); err != nil {
 			return fmt.Errorf("chatwoottest: fixture %s: %w", name, err)
 		}

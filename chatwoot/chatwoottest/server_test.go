@@ -119,12 +119,19 @@ type recordingTB struct {
 	testing.TB
 	mu     sync.Mutex
 	errors []string
+	logs   []string
 }
 
 func (r *recordingTB) Errorf(format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func (r *recordingTB) Logf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
 }
 
 func (r *recordingTB) Cleanup(func()) {}

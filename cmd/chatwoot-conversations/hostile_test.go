@@ -33,7 +33,9 @@ func TestHostile_MessageContentCannotDriveTheTerminal(t *testing.T) {
 
 	code, stdout, _ = runCommand(t, env, "-account", "3", "-contact", "4900", "-o", "json")
 	require.Equal(t, exitOK, code)
-	var body struct{ Payload []chatwoot.Conversation }
+	var body struct {
+		Payload []chatwoot.Conversation `json:"payload"`
+	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &body))
 	require.NotNil(t, body.Payload[0].Messages[0].Content)
 	assert.Equal(t, evil, *body.Payload[0].Messages[0].Content, "the JSON carries the exact text")

@@ -14,7 +14,9 @@
 // -serve-demo ADDR serves the demo data as a fake Chatwoot server on ADDR
 // (a loopback address, unless -serve-any) until interrupted, and prints the
 // CHATWOOT_URL and CHATWOOT_API_TOKEN that reach it: to try this command or
-// a job by hand, from another shell.
+// a job by hand, from another shell. -contacts N serves N contacts, with
+// conversations generated from their ids, and -rate-limit N/PERIOD answers
+// as Chatwoot's rate limit does, for a job over many contacts.
 //
 // Everything printed for people is made safe for a terminal (control
 // characters and bidirectional overrides are shown escaped) and never holds
@@ -76,6 +78,9 @@ try this command or your own job against it from another shell:
   chatwoot-conversations -serve-demo 127.0.0.1:8080
 It prints the CHATWOOT_URL and CHATWOOT_API_TOKEN to export. It listens on
 loopback only; -serve-any lets it listen where other machines reach it.
+For a job over many contacts, behind Chatwoot's rate limit (3000 requests a
+minute from each address, then 429 "Retry later"):
+  chatwoot-conversations -serve-demo 127.0.0.1:8080 -contacts 500 -rate-limit 3000/1m
 
 Flags:
 `
@@ -103,6 +108,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	insecure := flags.Bool("insecure-http", false, "allow a plain http:// CHATWOOT_URL on another machine (the token crosses the network in clear text); also CHATWOOT_INSECURE_HTTP=1")
 	serve := flags.String("serve-demo", "", "serve the demo data as a fake Chatwoot server on `ADDR` (such as 127.0.0.1:8080) until interrupted, printing the CHATWOOT_URL and CHATWOOT_API_TOKEN to use")
 	serveAny := flags.Bool("serve-any", false, "let -serve-demo listen on an address other than loopback, where other machines may reach it")
+	var demoOpts serveOptions
+	flags.Func("contacts", "with -serve-demo: serve `N` contacts of account 3, 4821 to 4821+N-1 (the demo contacts first, then contacts with conversations generated from their ids)", demoOpts.setContacts)
+	flags.Func("rate-limit", "with -serve-demo: let each address make at most N requests a PERIOD, given as `N/PERIOD` (such as 3000/1m, Chatwoot's default), and answer the others with rack-attack's 429 until the PERIOD ends", demoOpts.setRateLimit)
 
 	// Every line for people goes through say: the token is redacted (in
 	// any form a server or proxy may have echoed it) and control
@@ -143,14 +151,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		// Lines from net/http's server go through the scrubbing too, with
 		// the token of the environment, should anything echo it.
 		log.SetOutput(&scrubbedLog{w: stderr, redact: chatwoot.RedactorFor(getenv("CHATWOOT_API_TOKEN"))})
-		return serveDemo(ctx, *serve, *serveAny, stdout, stderr, say, usageError)
+		return serveDemo(ctx, *serve, *serveAny, demoOpts, stdout, stderr, say, usageError)
 	}
-	if *serveAny {
-		return usageError("-serve-any goes with -serve-demo ADDR")
+	for _, name := range []string{"serve-any", "contacts", "rate-limit"} {
+		if set[name] {
+			return usageError("-%s goes with -serve-demo ADDR", name)
+		}
 	}
 
 	var client *chatwoot.Client
 	var err error
+	var kept *bodyKeeper // with -check: the reply as sent, to compare when it cannot be read
+	if *check {
+		kept = &bodyKeeper{}
+	}
 	if *demo {
 		srv := chatwoottest.NewServer(nil)
 		defer srv.Close()
@@ -161,7 +175,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			*contactID = chatwoottest.DemoContactID
 		}
 		say(stderr, "demo: contact %d of account %d, from a fake Chatwoot server at %s", *contactID, *accountID, srv.URL)
-		client, err = srv.Client()
+		client, err = srv.Client(kept.options(srv.URL, false)...)
 	} else {
 		baseURL, token := getenv("CHATWOOT_URL"), getenv("CHATWOOT_API_TOKEN")
 		redact = chatwoot.RedactorFor(token)
@@ -174,10 +188,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return usageError("give -account and -contact, the positive ids in Chatwoot's address bar (.../app/accounts/ACCOUNT/contacts/CONTACT)")
 		}
 		opts := []chatwoot.Option{chatwoot.WithAPIToken(token), chatwoot.WithUserAgent("chatwoot-conversations")}
-		if *insecure || getenv("CHATWOOT_INSECURE_HTTP") == "1" {
+		allowPlain := *insecure || getenv("CHATWOOT_INSECURE_HTTP") == "1"
+		if allowPlain {
 			opts = append(opts, chatwoot.WithInsecureHTTP())
 		}
-		client, err = chatwoot.NewClient(baseURL, opts...)
+		client, err = chatwoot.NewClient(baseURL, append(opts, kept.options(baseURL, allowPlain)...)...)
 	}
 	if err != nil {
 		if strings.Contains(err.Error(), "WithInsecureHTTP") {
@@ -192,7 +207,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer cancel()
 	convs, err := client.ListContactConversations(ctx, *accountID, *contactID)
 	if *check && (err == nil || errors.As(err, new(*chatwoot.DecodeError))) {
-		return checkDrift(stdout, convs, err, redact)
+		return checkDrift(stdout, convs, err, kept.body(), redact)
 	}
 	if err != nil {
 		say(stderr, "chatwoot-conversations: %v", err)

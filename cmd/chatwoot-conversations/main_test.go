@@ -91,7 +91,9 @@ func TestDemo_JSONIsTheServersJSON(t *testing.T) {
 	require.Equal(t, 0, code)
 	example, err := api.Fixture("example_response.json")
 	require.NoError(t, err)
-	var sent struct{ Payload []map[string]any }
+	var sent struct {
+		Payload []map[string]any `json:"payload"`
+	}
 	require.NoError(t, json.Unmarshal(example, &sent))
 	require.NoError(t, json.Unmarshal([]byte(stdout), &body))
 	var found bool
@@ -132,7 +134,7 @@ func TestUsageErrors(t *testing.T) {
 func TestHelpExplainsEverything(t *testing.T) {
 	code, stdout, _ := runCommand(t, nil, "-h")
 	assert.Equal(t, 0, code)
-	for _, want := range []string{"-demo", "CHATWOOT_URL", "CHATWOOT_API_TOKEN", "-account", "-contact", "-o", "ps", "-check", "-insecure-http", "CHATWOOT_INSECURE_HTTP", "-serve-demo ADDR", "-serve-any"} {
+	for _, want := range []string{"-demo", "CHATWOOT_URL", "CHATWOOT_API_TOKEN", "-account", "-contact", "-o", "ps", "-check", "-insecure-http", "CHATWOOT_INSECURE_HTTP", "-serve-demo ADDR", "-serve-any", "-contacts N", "-rate-limit N/PERIOD"} {
 		assert.Contains(t, stdout, want)
 	}
 }
