@@ -93,7 +93,7 @@ func TestCompare_AnUnknownKindIsAnUnknownValue(t *testing.T) {
 			Detail: `"Captain::Copilot", a kind of assignee the spec does not list: only its id and name are checked`},
 	}, diffs)
 
-	nameless := bytes.Replace(withUnknownKinds(t, 2, 5), []byte(`"name": "Copilot"`), []byte(`"title": "Copilot"`), -1)
+	nameless := bytes.ReplaceAll(withUnknownKinds(t, 2, 5), []byte(`"name": "Copilot"`), []byte(`"title": "Copilot"`))
 	diffs, err = chatwoottest.Compare(body(nameless))
 	require.NoError(t, err)
 	var got []string

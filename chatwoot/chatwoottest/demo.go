@@ -68,7 +68,7 @@ const demoEpoch = 1781600000
 // Captain assistant) and latest message: none, the contact's, the
 // assignee's, a private note or an activity.
 func DemoConversations(contactID int64) []chatwoot.Conversation {
-	rng := rand.New(rand.NewPCG(uint64(contactID), 0x63686174776f6f74))
+	rng := rand.New(rand.NewPCG(uint64(contactID), 0x63686174776f6f74)) //nolint:gosec // fake data for a demo: deterministic by design, never a secret
 	count := 1 + rng.IntN(5)
 	switch p := rng.IntN(100); {
 	case p < 10:
