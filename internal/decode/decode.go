@@ -1,0 +1,408 @@
+// Package decode reads the JSON of Chatwoot's replies with json/v2's rules
+// (github.com/go-json-experiment/json, which is encoding/json/v2 from Go
+// 1.27) and the client's bounds, and explains what it cannot read in words
+// that quote nothing a server sent unscrubbed.
+//
+// json/v2 holds the rule for names at every level: a name sent twice in
+// one object is refused, and a name binds only to a field of exactly that
+// spelling (a key in another case binds to nothing). It limits nesting, and
+// the lists it decodes are counted here: at most MaxItems items in a reply
+// or a value, and MaxConversations conversations, counted as they are
+// decoded, so that a body of millions of tiny items costs its bytes.
+package decode
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/go-chatwoot/chatwoot-go/gen"
+	"github.com/go-chatwoot/chatwoot-go/internal/redact"
+)
+
+const (
+	// MaxConversations bounds a reply's conversations. Chatwoot sends at most
+	// 20 (forks 25 or 50): a reply with more is not this endpoint's.
+	MaxConversations = 1000
+	// MaxItems bounds the items of the lists decoded from one reply or
+	// value, all lists together (messages, attachments, labels, SLA events,
+	// a 200's errors).
+	MaxItems = 10000
+)
+
+// Error is JSON the client could not read. Its text quotes nothing the
+// server sent but Field, which the caller quotes.
+type Error struct {
+	// Field is the path of the value at fault, as payload[3].messages[0].id;
+	// "" for the body as a whole.
+	Field string
+	// Offset is where in the bytes the fault was found.
+	Offset int
+	// Err says what is wrong, in the client's words.
+	Err error
+}
+
+func (e *Error) Error() string {
+	if e.Field == "" {
+		return e.Err.Error()
+	}
+	return "field " + e.Field + ": " + e.Err.Error()
+}
+
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
+
+// budget is the state of one decode: the items it may still decode, the
+// options that count them, and a decoder reused for its string cache.
+type budget struct {
+	items int
+	opts  json.Options
+	dec   jsontext.Decoder
+}
+
+// Counted are the list types whose items are counted: every list in the
+// generated models (a test checks it).
+var Counted = []reflect.Type{
+	reflect.TypeFor[[]gen.Message](), reflect.TypeFor[[]gen.Attachment](),
+	reflect.TypeFor[[]gen.SLAEvent](), reflect.TypeFor[[]string](),
+}
+
+var budgets = sync.Pool{New: func() any {
+	b := &budget{}
+	b.opts = json.JoinOptions(jsontext.AllowInvalidUTF8(true), json.WithUnmarshalers(json.JoinUnmarshalers(
+		counted[gen.Message](b), counted[gen.Attachment](b), counted[gen.SLAEvent](b), counted[string](b))))
+	return b
+}}
+
+func getBudget() *budget {
+	b := budgets.Get().(*budget)
+	b.items = MaxItems
+	return b
+}
+
+func (b *budget) put() {
+	b.dec.Reset(emptyReader) // keeps no body alive
+	budgets.Put(b)
+}
+
+var emptyReader = new(bytes.Buffer)
+
+var errTooManyItems = fmt.Errorf("more than %d list items: no Chatwoot reply holds that many", MaxItems)
+
+// counted decodes a list item by item, each one counted before it is.
+func counted[T any](b *budget) *json.Unmarshalers {
+	return json.UnmarshalFromFunc(func(dec *jsontext.Decoder, out *[]T) error {
+		if dec.PeekKind() != '[' {
+			return errors.ErrUnsupported // null, or a value of the wrong type: json/v2 says which
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return err
+		}
+		list := make([]T, 0, 1)
+		for dec.PeekKind() != ']' {
+			if b.items--; b.items < 0 {
+				return errTooManyItems
+			}
+			var v T
+			if err := json.UnmarshalDecode(dec, &v); err != nil {
+				return err
+			}
+			list = append(list, v)
+		}
+		*out = list
+		_, err := dec.ReadToken()
+		return err
+	})
+}
+
+// Into decodes data, one JSON value, into v with the bounds.
+func Into(data []byte, v any) *Error {
+	b := getBudget()
+	defer b.put()
+	if err := json.Unmarshal(data, v, b.opts); err != nil {
+		return explain(data, err)
+	}
+	return nil
+}
+
+// Reply decodes a 200's body, {"payload": [...]}: each conversation into
+// what next returns, then kept is given its JSON, a part of data. A body
+// without payload is explained with its "error" or "errors" value.
+func Reply(data []byte, tok redact.Token, next func() any, kept func(raw []byte) error) *Error {
+	b := getBudget()
+	defer b.put()
+	dec := &b.dec
+	dec.Reset(bytes.NewBuffer(data), b.opts)
+	if dec.PeekKind() != '{' {
+		return notObject(data, dec, tok)
+	}
+	_, _ = dec.ReadToken()
+	var found bool
+	var message jsontext.Value
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return explain(data, err)
+		}
+		switch name.String() {
+		case "payload":
+			found = true
+			if err := payload(data, dec, next, kept); err != nil {
+				return err
+			}
+			continue
+		case "error", "errors":
+			message, err = dec.ReadValue()
+		default:
+			err = dec.SkipValue()
+		}
+		if err != nil {
+			return explain(data, err)
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return explain(data, err)
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return &Error{Offset: int(dec.InputOffset()), Err: errors.New("unexpected data after the JSON object")}
+	}
+	if !found {
+		got := "no payload key"
+		if text := Text(message); text != "" {
+			got = redact.Quote(tok, text, 0, 160)
+		}
+		return &Error{Err: fmt.Errorf(`expected {"payload": [...]}, got %s: check that the base URL is the Chatwoot server's address`, got)}
+	}
+	return nil
+}
+
+var errNotConversation = errors.New("a conversation without a positive id: the value is not a conversation")
+
+// payload decodes the conversations, at most MaxConversations.
+func payload(data []byte, dec *jsontext.Decoder, next func() any, kept func([]byte) error) *Error {
+	at := int(dec.InputOffset())
+	switch kind := dec.PeekKind(); kind {
+	case 'n':
+		_, _ = dec.ReadToken()
+		return nil
+	case '[':
+		_, _ = dec.ReadToken()
+	default:
+		return &Error{Field: "payload", Offset: at, Err: fmt.Errorf("a JSON %s, not the array of conversations", kindName(kind))}
+	}
+	for k := 0; dec.PeekKind() != ']'; k++ {
+		start := int(dec.InputOffset())
+		if k == MaxConversations {
+			return &Error{Field: "payload", Offset: start, Err: fmt.Errorf("more than %d conversations: Chatwoot sends at most 20, so this is not a Chatwoot server's reply", MaxConversations)}
+		}
+		if err := json.UnmarshalDecode(dec, next()); err != nil {
+			return explain(data, err)
+		}
+		raw := bytes.TrimLeft(data[start:dec.InputOffset()], " \t\r\n,")
+		if err := kept(raw); err != nil {
+			return &Error{Field: "payload[" + strconv.Itoa(k) + "]", Offset: start, Err: err}
+		}
+	}
+	_, err := dec.ReadToken()
+	if err != nil {
+		return explain(data, err)
+	}
+	return nil
+}
+
+// notObject explains a body that does not start with an object.
+func notObject(data []byte, dec *jsontext.Decoder, tok redact.Token) *Error {
+	switch kind := dec.PeekKind(); {
+	case len(bytes.TrimSpace(data)) == 0:
+		return &Error{Err: errors.New(`the body is empty: expected {"payload": [...]}`)}
+	case isHTML("", data):
+		return &Error{Err: NotJSON("", data[:min(len(data), 4096)], tok)}
+	case kind == 0:
+		_, err := dec.ReadToken()
+		return explain(data, err)
+	default:
+		return &Error{Err: fmt.Errorf(`the body is a JSON %s, not an object: expected {"payload": [...]}`, kindName(kind))}
+	}
+}
+
+// explain turns json/v2's error into an Error in the client's words:
+// json/v2's own text quotes the names and values the server sent.
+func explain(data []byte, err error) *Error {
+	var syn *jsontext.SyntacticError
+	var sem *json.SemanticError
+	switch {
+	case errors.As(err, &syn):
+		out := &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset)}
+		switch {
+		case errors.Is(syn.Err, io.ErrUnexpectedEOF) || syn.ByteOffset >= int64(len(data)):
+			out.Err = fmt.Errorf("the JSON ends after %d bytes, in the middle of a value: it was cut off", len(data))
+		case errors.Is(syn.Err, jsontext.ErrDuplicateName):
+			out.Err = errors.New("a key sent twice in one object: which value is meant cannot be known, so none is taken")
+		default:
+			out.Err = fmt.Errorf("not valid JSON at byte %d", syn.ByteOffset)
+		}
+		return out
+	case errors.As(err, &sem):
+		out := &Error{Field: path(sem.JSONPointer), Offset: int(sem.ByteOffset)}
+		switch {
+		case errors.Is(sem.Err, errTooManyItems):
+			out.Err = errTooManyItems
+		case sem.GoType == nil:
+			out.Err = errors.New("a value this client cannot read")
+		case isMismatch(sem):
+			out.Err = fmt.Errorf("a JSON %s where this client expects %s (a server newer or older than this library supports?)", kindName(sem.JSONKind), sem.GoType)
+		default:
+			out.Err = fmt.Errorf("a JSON %s that is not a valid %s", kindName(sem.JSONKind), sem.GoType)
+		}
+		return out
+	}
+	return &Error{Err: errors.New("a value this client cannot read")}
+}
+
+// isMismatch reports whether the JSON type cannot go into the Go type at
+// all, as a string into an int64, rather than being a bad value of it.
+func isMismatch(sem *json.SemanticError) bool {
+	kind, t := sem.JSONKind, sem.GoType
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return kind != '0'
+	case reflect.String:
+		return kind != '"'
+	case reflect.Bool:
+		return kind != 't' && kind != 'f'
+	case reflect.Slice, reflect.Array:
+		return kind != '['
+	case reflect.Struct:
+		return kind != '{' && t != reflect.TypeFor[struct{}]() && kind != '"'
+	}
+	return false
+}
+
+// path renders a JSON Pointer as the client's field paths do:
+// /payload/3/messages/0/id as payload[3].messages[0].id.
+func path(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
+}
+
+// kindName names a JSON kind as JSON does.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 't', 'f':
+		return "boolean"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return k.String()
+}
+
+// Text renders an error value of Chatwoot's: a string, a list of strings
+// joined with "; " (the first 20), or any other JSON as it is; "" for
+// none or null.
+func Text(v []byte) string {
+	dec := jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowInvalidUTF8(true))
+	tok, err := dec.ReadToken()
+	switch {
+	case err != nil || tok.Kind() == 'n':
+		return ""
+	case tok.Kind() == '"':
+		return tok.String()
+	case tok.Kind() == '[':
+		var parts []string
+		for len(parts) < 20 && dec.PeekKind() == '"' {
+			s, _ := dec.ReadToken()
+			parts = append(parts, s.String())
+		}
+		if dec.PeekKind() == ']' {
+			return strings.Join(parts, "; ")
+		}
+	}
+	return string(v)
+}
+
+// IsJSON reports whether a Content-Type says JSON. An absent one is given
+// the benefit of the doubt: the decoder says if it is not.
+func IsJSON(contentType string) bool {
+	if contentType == "" {
+		return true
+	}
+	mt, _, _ := strings.Cut(contentType, ";") // the parameters (charset) do not matter
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// NotJSON explains a 200 reply that is not JSON, from the start of its body.
+func NotJSON(contentType string, start []byte, tok redact.Token) error {
+	switch {
+	case isHTML(contentType, start):
+		return fmt.Errorf("the server answered with %s, not JSON: the base URL probably points at the Chatwoot web app, a login page or a proxy; it should be the server's address, such as https://app.chatwoot.com", describeHTML(start, tok))
+	case contentType == "":
+		return errors.New("the server answered a body of no stated type, not JSON: check that the base URL is the Chatwoot server's address")
+	}
+	return fmt.Errorf("the server answered %s, not JSON: check that the base URL is the Chatwoot server's address", redact.Quote(tok, contentType, 0, 200))
+}
+
+// Message is the server's message in an error reply, quoted: Chatwoot's
+// {"error": ...} or {"errors": [...]}, the first line of a plain-text body
+// (rack-attack's "Retry later"), or a description of an HTML page.
+func Message(contentType string, body []byte, tok redact.Token) string {
+	trimmed := bytes.TrimSpace(body)
+	var eb struct {
+		Error  jsontext.Value `json:"error"`
+		Errors jsontext.Value `json:"errors"`
+	}
+	if len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &eb, jsontext.AllowInvalidUTF8(true)) == nil {
+		text := Text(eb.Error)
+		if text == "" {
+			text = Text(eb.Errors)
+		}
+		return redact.Quote(tok, text, 0, 160)
+	}
+	if isHTML(contentType, trimmed) {
+		return describeHTML(trimmed, tok) + ", not JSON (from a proxy, or a base URL that is not the API)"
+	}
+	line, _, _ := bytes.Cut(trimmed, []byte("\n"))
+	return redact.Quote(tok, line, 0, 160)
+}
+
+func isHTML(contentType string, body []byte) bool {
+	if strings.Contains(strings.ToLower(contentType), "html") {
+		return true
+	}
+	start := bytes.ToLower(bytes.TrimSpace(body[:min(len(body), 64)]))
+	return bytes.HasPrefix(start, []byte("<!doctype html")) || bytes.HasPrefix(start, []byte("<html"))
+}
+
+var titlePattern = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+// describeHTML says "an HTML page", with its title quoted if it has one.
+func describeHTML(body []byte, tok redact.Token) string {
+	if m := titlePattern.FindSubmatch(body[:min(len(body), 4096)]); m != nil {
+		return fmt.Sprintf("an HTML page titled %q", redact.Quote(tok, m[1], 0, 80))
+	}
+	return "an HTML page"
+}
