@@ -9,32 +9,25 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
-)
+	"sync"
 
-// tokenHeader carries the token. Chatwoot reads api_access_token under any
-// spelling, but nginx drops header names with underscores by default.
-const tokenHeader = "Api-Access-Token"
+	"github.com/go-chatwoot/chatwoot-go/gen"
+	"github.com/go-chatwoot/chatwoot-go/internal/decode"
+	"github.com/go-chatwoot/chatwoot-go/internal/httpcall"
+	"github.com/go-chatwoot/chatwoot-go/internal/redact"
+)
 
 // Client reads a Chatwoot server's API. It is safe for concurrent use by
 // many goroutines, and cheap to share: create one per server and token.
 type Client struct {
-	server     string   // base URL ending in "/", as gen's request builders want it
-	origin     *url.URL // scheme and host the token may be sent to
-	httpClient *http.Client
-	maxBody    int64
+	server string // base URL ending in "/"
+	api    *gen.Client
+	// doer makes the attempts (see internal/httpcall); it holds the token
+	// behind a pointer, which fmt prints as an address, so even %+v of *c
+	// cannot show it.
+	doer *httpcall.Doer
 	// defaults are the settings of every call, before its own options.
 	defaults settings
-	// slots bounds the attempts under way to the default transport's
-	// connections, so that an attempt's timeout starts only once it can
-	// have a connection; nil with WithHTTPClient.
-	slots chan struct{}
-	// token is kept to scrub server text. It is behind a pointer because fmt
-	// prints unexported fields raw, without their Format method, but prints
-	// nested pointers as addresses: even %+v of *c cannot show it.
-	token       *secret
-	retryPolicy retryPolicy
-	sleep       func(context.Context, time.Duration) error // tests record waits instead
 }
 
 // NewClient returns a Client for the Chatwoot server at baseURL, the address
@@ -54,7 +47,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	if s.response != nil {
+	if s.call.Response != nil {
 		return nil, errors.New("chatwoot: NewClient: WithResponseInto is for one call: pass it to ListContactConversations")
 	}
 	origin, err := parseBaseURL(baseURL, s.insecureHTTP)
@@ -68,25 +61,21 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if s.userAgent != "" {
 		ua = s.userAgent + " " + ua
 	}
-	c := &Client{
-		server:      origin.String(),
-		origin:      origin,
-		maxBody:     s.maxBodyBytes,
-		defaults:    s,
-		token:       &s.token,
-		retryPolicy: defaultRetryPolicy,
-		sleep:       sleep,
-	}
 	// Plain http is allowed here only to this machine: make sure it goes
 	// nowhere else, whatever the proxy settings and name resolution say.
-	plainLoopback := origin.Scheme == "http" && !s.insecureHTTP
-	if c.httpClient, err = c.wrapHTTPClient(s.httpClient, ua, plainLoopback); err != nil {
+	hc, err := httpcall.NewHTTPClient(s.httpClient, origin, s.token, ua, origin.Scheme == "http" && !s.insecureHTTP)
+	if err != nil {
 		return nil, err
 	}
+	c := &Client{server: origin.String(), defaults: s,
+		doer: &httpcall.Doer{HTTP: hc, Token: s.token, MaxBody: s.maxBodyBytes, Policy: httpcall.DefaultPolicy, Sleep: httpcall.Sleep}}
 	if s.httpClient == nil {
-		c.slots = make(chan struct{}, maxConnsPerHost)
+		c.doer.Slots = make(chan struct{}, 16) // the default transport's connections
 	}
-	c.defaults.token, c.defaults.httpClient = "", nil // kept in their own fields
+	if c.api, err = gen.NewClient(c.server, gen.WithHTTPClient(c.doer)); err != nil {
+		return nil, fmt.Errorf("chatwoot: NewClient: %w", err)
+	}
+	c.defaults.token, c.defaults.httpClient = "", nil // kept in the doer
 	return c, nil
 }
 
@@ -155,138 +144,6 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// wrapHTTPClient returns a copy of hc (or a new default client) whose
-// transport adds the headers and whose redirect check keeps the token home.
-// The caller's client is never modified. With plainLoopback, the transport
-// dials loopback addresses only and uses no proxy.
-func (c *Client) wrapHTTPClient(hc *http.Client, userAgent string, plainLoopback bool) (*http.Client, error) {
-	var wrapped http.Client
-	if hc != nil {
-		wrapped = *hc
-	} else {
-		// No http.Client.Timeout: it would count the wait for a connection;
-		// each attempt has its own deadline (see WithTimeout).
-		wrapped = http.Client{Transport: newDefaultTransport()}
-	}
-	base := wrapped.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	if plainLoopback {
-		t, ok := base.(*http.Transport)
-		if !ok {
-			return nil, fmt.Errorf("chatwoot: NewClient: a plain http base URL needs an *http.Transport (this one is a %T), so that the client can keep the token on this machine: use https, or pass WithInsecureHTTP() if you trust your transport", base)
-		}
-		base = loopbackOnly(t)
-	}
-	wrapped.Transport = &authTransport{base: base, origin: c.origin, token: c.token, userAgent: userAgent}
-	callerCheck := wrapped.CheckRedirect
-	wrapped.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if !sameOrigin(c.origin, req.URL) {
-			return &RedirectError{From: c.quoteURL(via[len(via)-1].URL), To: c.quoteURL(req.URL)}
-		}
-		if callerCheck != nil {
-			return callerCheck(req, via)
-		}
-		if len(via) >= 10 {
-			return errTooManyRedirects
-		}
-		return nil
-	}
-	return &wrapped, nil
-}
-
-// errTooManyRedirects is a redirect loop, which no retry will end.
-var errTooManyRedirects = errors.New("chatwoot: stopped after 10 redirects: the server redirects in a loop; check the base URL")
-
-// loopbackOnly returns a copy of t that uses no proxy and refuses to
-// connect anywhere but a loopback address. A host name that looks local
-// (chatwoot.localhost, LOCALHOST, localhost.) is not enough: net/http sends
-// all but "localhost" through HTTP_PROXY, and a resolver may put such a
-// name anywhere; plain http would then carry the token off the machine.
-func loopbackOnly(t *http.Transport) *http.Transport {
-	t = t.Clone()
-	t.Proxy = nil
-	dial := t.DialContext
-	if dial == nil {
-		dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-	}
-	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := dial(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		if tcp, ok := conn.RemoteAddr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
-			_ = conn.Close()
-			return nil, fmt.Errorf("chatwoot: the plain http base URL's host is at %s, which is not this machine: the token would cross the network in clear text; use https, or WithInsecureHTTP() if the network is trusted", conn.RemoteAddr())
-		}
-		return conn, nil
-	}
-	return t
-}
-
-// maxConnsPerHost bounds the default transport's connections to the server,
-// all of them kept for reuse. net/http keeps only 2 idle ones, so a program
-// calling from many goroutines would open a connection (and do a TLS
-// handshake) for most calls. Calls beyond 16 at once wait for a free
-// connection (before their attempt's timeout starts): Chatwoot limits each
-// IP to 3000 requests a minute, which 16 connections exceed many times
-// over. WithHTTPClient chooses otherwise.
-const maxConnsPerHost = 16
-
-// newDefaultTransport is net/http's default transport with maxConnsPerHost.
-func newDefaultTransport() http.RoundTripper {
-	t, ok := http.DefaultTransport.(*http.Transport)
-	if !ok {
-		return http.DefaultTransport // replaced by the program: respect that
-	}
-	t = t.Clone()
-	t.MaxIdleConnsPerHost = maxConnsPerHost
-	t.MaxConnsPerHost = maxConnsPerHost // without it, racing dials open a few more
-	return t
-}
-
-// authTransport adds the User-Agent and, for requests to the base URL's
-// origin only, the token. It works on a clone: a RoundTripper must not
-// change the request it is given.
-type authTransport struct {
-	base      http.RoundTripper
-	origin    *url.URL
-	token     *secret
-	userAgent string
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	out := req.Clone(req.Context())
-	out.Header.Set("User-Agent", t.userAgent)
-	out.Header.Del(tokenHeader)
-	if sameOrigin(t.origin, req.URL) {
-		out.Header.Set(tokenHeader, string(*t.token))
-	}
-	return t.base.RoundTrip(out)
-}
-
-// sameOrigin reports whether u is on the host the token belongs to: the same
-// scheme and host, or the upgrade from http to https on the same host name.
-func sameOrigin(origin, u *url.URL) bool {
-	if u.Scheme == origin.Scheme {
-		return strings.EqualFold(u.Host, origin.Host)
-	}
-	return origin.Scheme == "http" && u.Scheme == "https" && strings.EqualFold(u.Hostname(), origin.Hostname())
-}
-
-// redactURL renders u without user info or query, the places a secret could
-// hide in a URL someone else chose.
-func redactURL(u *url.URL) string {
-	v := *u
-	v.User = nil
-	v.RawQuery = ""
-	v.ForceQuery = false
-	v.Fragment = ""
-	return v.String()
-}
-
 // Redact returns text with the client's token removed, in any form a
 // server, proxy or encoder may have put it in (see the package doc). Every
 // error and log line of the client has been through it already; use it on
@@ -295,17 +152,17 @@ func (c *Client) Redact(text string) string {
 	if c == nil {
 		return text
 	}
-	return c.token.scrub(text)
+	return c.doer.Token.Scrub(text)
 }
 
 // RedactorFor returns the scrubbing that Client.Redact does, for a token
 // that has no Client yet (to print NewClient's error, say).
 func RedactorFor(token string) func(string) string {
-	s := secret(strings.TrimSpace(token))
-	if len(s) < minTokenLength {
-		s = "" // WithAPIToken refuses it: nothing will be sent
+	t := redact.Token(strings.TrimSpace(token))
+	if len(t) < minTokenLength {
+		t = "" // WithAPIToken refuses it: nothing will be sent
 	}
-	return s.scrub
+	return t.Scrub
 }
 
 // String describes the client without its token.
@@ -313,8 +170,88 @@ func (c *Client) String() string {
 	if c == nil {
 		return "chatwoot.Client(nil)"
 	}
-	return fmt.Sprintf("chatwoot.Client{BaseURL: %s, Token: %s}", c.server, redacted)
+	return fmt.Sprintf("chatwoot.Client{BaseURL: %s, Token: %s}", c.server, redact.Redacted)
 }
 
 // GoString describes the client without its token, for %#v.
 func (c *Client) GoString() string { return c.String() }
+
+// ListContactConversations returns the conversations of contact contactID in
+// account accountID: at most 20, of every status, newest activity first, as
+// Chatwoot sends them (there is no paging). Conversations in inboxes the
+// token's user cannot see are left out; a user without permission gets an
+// empty list, not an error.
+//
+// Errors: ids below 1 are refused before any request. A status other than
+// 200 is an *APIError (errors.Is matches ErrUnauthorized, ErrForbidden,
+// ErrNotFound, ErrServerTimeout, ErrRateLimited); a 200 whose body is not
+// the expected JSON is a *DecodeError, and no conversation is returned with
+// it (one that cannot be read makes the reply unreadable: a partial list
+// would look whole). When ctx ends, the error matches ctx.Err() with
+// errors.Is. No error holds the token, whatever the server or a proxy
+// echoes back.
+//
+// Options given here apply to this call only: WithMaxRetries, WithTimeout,
+// WithMaxRetryWait, WithLogger, WithRateLimiter and WithResponseInto.
+func (c *Client) ListContactConversations(ctx context.Context, accountID, contactID int64, opts ...Option) ([]Conversation, error) {
+	if c == nil {
+		return nil, errors.New("chatwoot: ListContactConversations on a nil *Client: make one with NewClient")
+	}
+	call := c.defaults
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&call); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case clientOnly(&call, &c.defaults) != "":
+		return nil, fmt.Errorf("chatwoot: ListContactConversations: %s is for a Client: pass it to NewClient", clientOnly(&call, &c.defaults))
+	case ctx == nil:
+		return nil, errors.New("chatwoot: ListContactConversations: the context is nil: pass context.Background() or a context with a deadline")
+	case accountID < 1:
+		return nil, fmt.Errorf("chatwoot: ListContactConversations: account id %d is not a positive integer: use the number after /app/accounts/ in Chatwoot's address bar", accountID)
+	case contactID < 1:
+		return nil, fmt.Errorf("chatwoot: ListContactConversations: contact id %d is not a positive integer: use the number after /contacts/ in Chatwoot's address bar", contactID)
+	}
+	resp, err := c.api.ListContactConversations(httpcall.WithCall(ctx, &call.call), accountID, contactID, acceptJSON)
+	if err != nil {
+		return nil, err
+	}
+	return c.decodeReply(resp)
+}
+
+func acceptJSON(_ context.Context, req *http.Request) error {
+	req.Header.Set("Accept", "application/json")
+	return nil
+}
+
+// scratch holds the conversations of a reply while it is decoded, so that
+// a reply costs one slice of its exact size.
+var scratch = sync.Pool{New: func() any { return new([]Conversation) }}
+
+// decodeReply decodes a 200's body, which the doer read whole: all the
+// conversations, or a *DecodeError.
+func (c *Client) decodeReply(resp *http.Response) ([]Conversation, error) {
+	data := httpcall.Body(resp)
+	sp := scratch.Get().(*[]Conversation) //nolint:forcetypeassert // the pool holds nothing else
+	convs := (*sp)[:0]
+	derr := decode.Reply(data, c.doer.Token, func() any {
+		convs = append(convs, Conversation{})
+		return &convs[len(convs)-1].ConversationFields
+	}, func(raw []byte) error { return convs[len(convs)-1].keep(raw) })
+	var out []Conversation
+	if derr == nil {
+		out = make([]Conversation, len(convs))
+		copy(out, convs)
+	}
+	clear(convs)
+	*sp = convs[:0]
+	scratch.Put(sp)
+	if derr != nil {
+		return nil, c.doer.DecodeError(resp, data, derr)
+	}
+	return out, nil
+}

@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 
-	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 	"github.com/go-chatwoot/chatwoot-go/gen"
+	"github.com/go-chatwoot/chatwoot-go/internal/decode"
 )
 
 // ConversationFields are the fields of a Conversation, generated from
@@ -72,74 +73,39 @@ func (c *Conversation) RawJSON() json.RawMessage {
 }
 
 // UnmarshalJSON decodes a conversation as the client does (the same
-// bounds, the same checks, the same error paths), keeping a copy of b as
-// RawJSON.
+// rules and bounds, the same error paths), keeping a copy of b as RawJSON.
 func (c *Conversation) UnmarshalJSON(b []byte) error {
 	if c == nil {
 		return errors.New("chatwoot: UnmarshalJSON on a nil *Conversation")
 	}
 	b = bytes.Clone(bytes.TrimSpace(b))
 	*c = Conversation{}
-	w := &walker{b: b, left: maxListItems}
-	if _, err := w.value(conversationField(), 0); isRefusal(err) {
-		var dup *duplicateKeyError
-		if errors.As(err, &dup) && dup.path != "" {
-			return fmt.Errorf("chatwoot: cannot decode a conversation at %s: %w", dup.path[1:], err)
-		}
-		return fmt.Errorf("chatwoot: cannot decode a conversation: %w", err)
-	}
-	if path, off, err := c.decode(b); err != nil {
+	if derr := decode.Into(b, &c.ConversationFields); derr != nil {
+		*c = Conversation{}
 		var where string
-		if path != "" {
-			where = " at " + path[1:]
+		if derr.Field != "" {
+			where = " at " + derr.Field
 		}
-		return fmt.Errorf("chatwoot: cannot decode a conversation%s (byte %d): %w", where, off, err)
+		return fmt.Errorf("chatwoot: cannot decode a conversation%s (byte %d): %w", where, derr.Offset, derr.Err)
+	}
+	if err := c.keep(b); err != nil {
+		return fmt.Errorf("chatwoot: cannot decode a conversation: %w", err)
 	}
 	return nil
 }
 
-// conversationField is how the walk sees a conversation: see walk.go.
-var conversationField = sync.OnceValue(func() field {
-	return field{elem: shapeOf(reflect.TypeFor[ConversationFields]())}
-})
-
-// decode fills c from item, the JSON of one conversation (walked), which
-// c keeps. On failure it returns the path inside item of the value at fault
-// (such as ".messages[0].updated_at") and its offset.
-func (c *Conversation) decode(item []byte) (path string, offset int, err error) {
-	if len(item) == 0 || item[0] != '{' {
-		return "", 0, fmt.Errorf("a JSON %s where a conversation (an object) belongs", jsonvalue.Value(item).Kind())
-	}
-	if err := json.Unmarshal(item, &c.ConversationFields); err != nil {
-		*c = Conversation{}
-		return explainDecode(item, err)
-	}
+// keep makes raw, the JSON c was decoded from, its RawJSON, if c is a
+// conversation at all.
+func (c *Conversation) keep(raw []byte) error {
 	if c.ID < 1 {
 		*c = Conversation{}
-		return "", 0, errNoID
+		return errNoID
 	}
-	c.raw = item
-	return "", 0, nil
+	c.raw = raw
+	return nil
 }
 
-var errNoID = errors.New("a conversation without a positive id: the object is not a conversation")
-
-// explainDecode says, in its own words (encoding/json's and time's quote
-// the value), why item did not decode, with the path and offset of the
-// value at fault, found by locate.
-func explainDecode(item []byte, err error) (string, int, error) {
-	var syntax *json.SyntaxError
-	if errors.As(err, &syntax) {
-		return "", int(syntax.Offset), fmt.Errorf("not valid JSON: it breaks off near byte %d of the conversation", syntax.Offset)
-	}
-	path, at, t := locate(reflect.TypeFor[ConversationFields](), item)
-	kind := jsonvalue.Value(item[at:]).Kind()
-	var mismatch *json.UnmarshalTypeError
-	if errors.As(err, &mismatch) {
-		return path, at, fmt.Errorf("a JSON %s where this client expects %s (a server newer or older than this library supports?)", kind, t)
-	}
-	return path, at, fmt.Errorf("a JSON %s that is not a valid %s", kind, t)
-}
+var errNoID = errors.New("a conversation without a positive id: the value is not a conversation")
 
 // MarshalJSON returns the JSON the server sent, if the fields are still as
 // they were decoded from it. If they were changed, it encodes the fields,
@@ -149,7 +115,7 @@ func (c Conversation) MarshalJSON() ([]byte, error) {
 		return json.Marshal(c.ConversationFields)
 	}
 	var fresh ConversationFields
-	if json.Unmarshal(c.raw, &fresh) == nil && reflect.DeepEqual(fresh, c.ConversationFields) {
+	if decode.Into(c.raw, &fresh) == nil && reflect.DeepEqual(fresh, c.ConversationFields) {
 		return bytes.Clone(c.raw), nil
 	}
 	out, err := json.Marshal(c.ConversationFields)
@@ -164,12 +130,23 @@ func (c Conversation) MarshalJSON() ([]byte, error) {
 		return out, nil //nolint:nilerr // a raw that is not an object has no keys to keep
 	}
 	for k, v := range theirs {
-		if _, known := conversationField().elem.lookup([]byte(k)); !known {
+		if !knownKeys()[k] {
 			mine[k] = v
 		}
 	}
 	return json.Marshal(mine)
 }
+
+// knownKeys are the JSON names of ConversationFields' fields.
+var knownKeys = sync.OnceValue(func() map[string]bool {
+	t := reflect.TypeFor[ConversationFields]()
+	keys := make(map[string]bool, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		keys[name] = true
+	}
+	return keys
+})
 
 // MaxConversations is the most conversations Chatwoot returns for a contact
 // (it has no paging): a reply of this many may leave older ones out.

@@ -2,6 +2,7 @@ package chatwoot
 
 import (
 	"context"
+	"github.com/go-chatwoot/chatwoot-go/internal/httpcall"
 	"net/http"
 	"sync"
 	"time"
@@ -27,30 +28,30 @@ func (r *WaitRecorder) Waits() []time.Duration {
 // are exact.
 func RecordWaits(c *Client) *WaitRecorder {
 	r := &WaitRecorder{}
-	c.sleep = func(ctx context.Context, d time.Duration) error {
+	c.doer.Sleep = func(ctx context.Context, d time.Duration) error {
 		r.mu.Lock()
 		r.waits = append(r.waits, d)
 		r.mu.Unlock()
 		return ctx.Err()
 	}
-	c.retryPolicy.jitter = func(time.Duration) time.Duration { return 0 }
+	c.doer.Policy.Jitter = func(time.Duration) time.Duration { return 0 }
 	return r
 }
 
 // SetClock makes c's retry policy read the time from now.
-func SetClock(c *Client, now func() time.Time) { c.retryPolicy.now = now }
+func SetClock(c *Client, now func() time.Time) { c.doer.Policy.Now = now }
 
 // ShortenWaits scales c's backoff down so that real sleeps stay short.
 func ShortenWaits(c *Client) {
-	c.retryPolicy.baseDelay = time.Millisecond
-	c.retryPolicy.maxDelay = 4 * time.Millisecond
+	c.doer.Policy.BaseDelay = time.Millisecond
+	c.doer.Policy.MaxDelay = 4 * time.Millisecond
 }
 
 // HTTPClientOf returns the *http.Client c sends requests through.
-func HTTPClientOf(c *Client) *http.Client { return c.httpClient }
+func HTTPClientOf(c *Client) *http.Client { return c.doer.HTTP }
 
 // Backoff exposes the default policy's backoff for retry n, with jitter.
-func Backoff(n int) time.Duration { return defaultRetryPolicy.backoff(n) }
+func Backoff(n int) time.Duration { return httpcall.DefaultPolicy.Backoff(n) }
 
 // SameJSON is sameJSON, for the external tests.
 var SameJSON = sameJSON

@@ -2,10 +2,9 @@ package chatwoot
 
 import (
 	"encoding/json"
-	"errors"
-	"reflect"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
+	"github.com/go-chatwoot/chatwoot-go/internal/decode"
 )
 
 // Assignee is who a conversation is assigned to: a user (an agent), an
@@ -131,42 +130,32 @@ func (s Sender) RawJSON() json.RawMessage { return json.RawMessage(append([]byte
 func (s Sender) String() string { return s.Name }
 
 // peek reads the type, the id and the shown name of an assignee or sender
-// of any kind; what is missing, of another type or sent twice
-// (two keys for one field: which would be meant?) reads as zero.
+// of any kind, each read on its own: what is missing or of another type
+// reads as zero, and the rest is read all the same.
 func peek(raw []byte) (kind string, id int64, name string) {
 	var v struct {
-		Type          any         `json:"type"`
-		ID            json.Number `json:"id"`
-		Name          any         `json:"name"`
-		AvailableName any         `json:"available_name"`
+		Type          jsonvalue.Value `json:"type"`
+		ID            jsonvalue.Value `json:"id"`
+		Name          jsonvalue.Value `json:"name"`
+		AvailableName jsonvalue.Value `json:"available_name"`
 	}
-	if !fits(raw, reflect.TypeOf(v)) {
+	if decode.Into(raw, &v) != nil {
 		return "", 0, ""
 	}
-	_ = json.Unmarshal(raw, &v) // a value of an odd type is left zero
-	kind, _ = v.Type.(string)
+	kind, _ = v.Type.Text()
 	id, _ = v.ID.Int64()
-	if name, ok := v.AvailableName.(string); ok && name != "" {
+	if name, ok := v.AvailableName.Text(); ok && name != "" {
 		return kind, id, name
 	}
-	name, _ = v.Name.(string)
+	name, _ = v.Name.Text()
 	return kind, id, name
 }
 
 // decodeKind decodes raw into T when it is of T's kind and fits it.
 func decodeKind[T any](raw []byte, isKind bool) (v T, ok bool) {
-	if isKind && fits(raw, reflect.TypeFor[T]()) && json.Unmarshal(raw, &v) == nil {
+	if isKind && decode.Into(raw, &v) == nil {
 		return v, true
 	}
-	var zero T // not what a failed Unmarshal left in v
+	var zero T // not what a failed decode left in v
 	return zero, false
-}
-
-// fits reports whether raw, a value kept as sent, has no two keys that
-// encoding/json would bind to one field of t (see walk.go): decoding it
-// would pick one of them silently.
-func fits(raw []byte, t reflect.Type) bool {
-	_, err := (&walker{b: raw, left: maxListItems}).value(field{elem: shapeOf(t)}, 0)
-	var dup *duplicateKeyError
-	return !errors.As(err, &dup)
 }

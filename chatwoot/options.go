@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
+
+	"github.com/go-chatwoot/chatwoot-go/internal/httpcall"
+	"github.com/go-chatwoot/chatwoot-go/internal/redact"
 )
 
 // An Option configures a Client (passed to NewClient) or one call (passed
@@ -19,28 +23,18 @@ type Option func(*settings) error
 // settings collects what the options say.
 type settings struct {
 	// For a Client only.
-	token        secret
+	token        redact.Token
 	httpClient   *http.Client
 	userAgent    string
 	maxBodyBytes int64
 	insecureHTTP bool
-	// For a Client, and for one call.
-	maxRetries int
-	maxWait    time.Duration
-	timeout    time.Duration
-	logger     *slog.Logger
-	limiter    RateLimiter
-	// For one call only.
-	response *Response
+	// For a Client, and for one call (its Response for one call only).
+	call httpcall.Call
 }
 
 func defaultSettings() settings {
-	return settings{
-		maxRetries:   DefaultMaxRetries,
-		maxBodyBytes: DefaultMaxResponseBytes,
-		maxWait:      DefaultMaxRetryWait,
-		timeout:      DefaultTimeout,
-	}
+	return settings{maxBodyBytes: DefaultMaxResponseBytes,
+		call: httpcall.Call{MaxRetries: DefaultMaxRetries, MaxWait: DefaultMaxRetryWait, Timeout: DefaultTimeout}}
 }
 
 // clientOnly names the first client-only setting that differs between
@@ -87,7 +81,7 @@ func WithAPIToken(token string) Option {
 				return fmt.Errorf("chatwoot: WithAPIToken: the token has a space, control or non-ASCII character at byte %d (of %d): copy the token again; Chatwoot tokens are plain letters and digits", i, len(t))
 			}
 		}
-		s.token = secret(t)
+		s.token = redact.Token(t)
 		return nil
 	}
 }
@@ -138,11 +132,11 @@ const MaxResponseBytesLimit int64 = 1 << 30
 // DefaultMaxResponseBytes; at most MaxResponseBytesLimit). A larger reply
 // is an error, not a partial list. For a Client only.
 //
-// Memory: a call holds at most about three times the cap (the body, which
+// Memory: a call holds at most about three times the body (the body, which
 // the conversations keep as their RawJSON, the strings and raw values
 // decoded from it, and the structs of at most 1000 conversations and 10000
-// list items), and never more than 256 KiB ahead of the bytes received;
-// while it reads, a body of unknown size costs twice what arrived.
+// list items). It is read in 16 KiB pieces as it arrives, then copied once:
+// nothing is reserved ahead of the bytes received.
 func WithMaxResponseBytes(n int64) Option {
 	return func(s *settings) error {
 		if n < 1024 || n > MaxResponseBytesLimit {
@@ -152,6 +146,10 @@ func WithMaxResponseBytes(n int64) Option {
 		return nil
 	}
 }
+
+// DefaultMaxRetries is how many times a failed request is tried again: three
+// attempts in all. See WithMaxRetries for what is retried.
+const DefaultMaxRetries = 2
 
 // WithMaxRetries sets how many times a failed request is tried again (0: no
 // retries; the default is DefaultMaxRetries; at most 10). What is retried:
@@ -168,7 +166,7 @@ func WithMaxRetries(n int) Option {
 		if n < 0 || n > 10 {
 			return fmt.Errorf("chatwoot: WithMaxRetries: %d is out of range: pass 0 (no retries) to 10", n)
 		}
-		s.maxRetries = n
+		s.call.MaxRetries = n
 		return nil
 	}
 }
@@ -187,7 +185,7 @@ func WithMaxRetryWait(d time.Duration) Option {
 		if d < 0 || d > 15*time.Minute {
 			return fmt.Errorf("chatwoot: WithMaxRetryWait: %v is out of range: pass 0 to 15m", d)
 		}
-		s.maxWait = d
+		s.call.MaxWait = d
 		return nil
 	}
 }
@@ -210,21 +208,32 @@ func WithTimeout(d time.Duration) Option {
 		if d <= 0 || d > time.Hour {
 			return fmt.Errorf("chatwoot: WithTimeout: %v is out of range: pass more than 0 and at most 1h", d)
 		}
-		s.timeout = d
+		s.call.Timeout = d
 		return nil
 	}
 }
 
-// WithLogger makes the Client log one line per attempt to l: method, path,
-// status, attempt number and duration, at Debug, or at Warn with the error
-// and the wait before the next attempt when one failed. Headers and the
-// token are never logged. For a Client or one call.
+// WithLogger makes the Client log one record per attempt to l, with the
+// message "chatwoot request" and these attributes, a stable schema:
+//
+//   - method (string) and path (string): the request's, without query
+//   - status (int): the reply's status, 0 when no reply came
+//   - attempt (int): 1 for the first attempt, 2 for the first retry, …
+//   - duration (time.Duration): how long the attempt took
+//   - error (string): why the attempt failed, if it did
+//   - retry_in (time.Duration): the wait before the next attempt, only on
+//     an attempt that is retried
+//
+// An attempt that is retried is logged at Warn: the caller never sees its
+// error. Every other attempt, the last of a call that fails included, is
+// logged at Debug: the call returns its error, which is the caller's to
+// report. Headers and the token are never logged. For a Client or one call.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
 		if l == nil {
 			return errors.New("chatwoot: WithLogger: the logger is nil: leave the option out to log nothing")
 		}
-		s.logger = l
+		s.call.Logger = l
 		return nil
 	}
 }
@@ -249,10 +258,10 @@ type RateLimiter interface {
 // rate.NewLimiter(45, 10) sends at most 2710 a minute.
 func WithRateLimiter(l RateLimiter) Option {
 	return func(s *settings) error {
-		if l == nil {
+		if v := reflect.ValueOf(l); l == nil || v.Kind() == reflect.Pointer && v.IsNil() {
 			return errors.New("chatwoot: WithRateLimiter: the limiter is nil: leave the option out to send without pacing")
 		}
-		s.limiter = l
+		s.call.Limiter = l
 		return nil
 	}
 }
@@ -278,7 +287,7 @@ func WithResponseInto(r *Response) Option {
 		if r == nil {
 			return errors.New("chatwoot: WithResponseInto: the *Response is nil: pass the address of a chatwoot.Response")
 		}
-		s.response = r
+		s.call.Response = r
 		return nil
 	}
 }

@@ -21,7 +21,14 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
+
+// utf8 lets text the server sent with invalid UTF-8 be read, as
+// encoding/json did (each bad byte reads as U+FFFD).
+var utf8 = jsontext.AllowInvalidUTF8(true)
 
 // Value is one JSON value as the server sent it (compacted by encoding/json
 // when it is re-encoded). The zero Value is "absent": it encodes as null.
@@ -96,12 +103,14 @@ func (v Value) IsZero() bool { k := v.Kind(); return k == Invalid || k == Null }
 // String returns the JSON text, for printing; "" for an absent value.
 func (v Value) String() string { return string(v) }
 
-// Decode decodes the value into out, as json.Unmarshal does.
+// Decode decodes the value into out with json/v2's rules, as the client
+// does: a name sent twice is an error, and a name binds only to a field
+// of exactly that spelling.
 func (v Value) Decode(out any) error {
 	if len(v) == 0 {
 		return errors.New("jsonvalue: the value is absent")
 	}
-	return json.Unmarshal(v, out)
+	return jsonv2.Unmarshal(v, out, utf8)
 }
 
 // Text returns the value if it is a JSON string.
@@ -110,7 +119,7 @@ func (v Value) Text() (string, bool) {
 		return "", false
 	}
 	var s string
-	if json.Unmarshal(v, &s) != nil {
+	if jsonv2.Unmarshal(v, &s, utf8) != nil {
 		return "", false
 	}
 	return s, true
@@ -136,7 +145,7 @@ func (v Value) Float64() (float64, bool) {
 // only starts like one (+5, 0x1p3, NaN, 01) is none.
 func (v Value) Number() (json.Number, bool) {
 	digits := bytes.Trim(v, " \t\r\n") // JSON's white space only
-	if v.Kind() != Number || len(digits) == 0 || digits[0] != '-' && (digits[0] < '0' || digits[0] > '9') || !json.Valid(digits) {
+	if v.Kind() != Number || len(digits) == 0 || digits[0] != '-' && (digits[0] < '0' || digits[0] > '9') || !jsontext.Value(digits).IsValid() {
 		return "", false
 	}
 	return json.Number(digits), true
@@ -160,14 +169,14 @@ func (v Value) Get(key string) Value {
 	return m[key]
 }
 
-// Object returns the members of an object; false if v is not an object.
-// A key the server sent twice has its last value, as in encoding/json.
+// Object returns the members of an object; false if v is not an object,
+// or is one with a name sent twice (which value would be meant?).
 func (v Value) Object() (map[string]Value, bool) {
 	if v.Kind() != Object {
 		return nil, false
 	}
 	var m map[string]Value
-	if json.Unmarshal(v, &m) != nil {
+	if jsonv2.Unmarshal(v, &m, utf8) != nil {
 		return nil, false
 	}
 	return m, true
@@ -179,7 +188,7 @@ func (v Value) Array() ([]Value, bool) {
 		return nil, false
 	}
 	var a []Value
-	if json.Unmarshal(v, &a) != nil {
+	if jsonv2.Unmarshal(v, &a, utf8) != nil {
 		return nil, false
 	}
 	return a, true
@@ -200,8 +209,9 @@ type Lenient[T any] struct {
 	Err error
 }
 
-// UnmarshalJSON keeps b and decodes it into Value if it fits. It never
-// fails: that is the point.
+// UnmarshalJSON keeps b and decodes it into Value if it fits, with json/v2's
+// rules (a name sent twice does not fit). It never fails: that is the
+// point.
 func (l *Lenient[T]) UnmarshalJSON(b []byte) error {
 	if l == nil {
 		return errors.New("jsonvalue: UnmarshalJSON on a nil *Lenient")
@@ -209,7 +219,7 @@ func (l *Lenient[T]) UnmarshalJSON(b []byte) error {
 	var zero T
 	l.Value, l.Err = zero, nil
 	_ = l.Raw.UnmarshalJSON(b) // cannot fail on a non-nil receiver
-	if err := json.Unmarshal(b, &l.Value); err != nil {
+	if err := jsonv2.Unmarshal(b, &l.Value, utf8); err != nil {
 		l.Value = zero
 		l.Err = fmt.Errorf("a JSON %s that does not fit %T: %w", l.Raw.Kind(), zero, err)
 	}
