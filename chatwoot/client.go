@@ -67,8 +67,9 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	tok := s.token
 	c := &Client{server: origin.String(), defaults: s,
-		doer: &httpcall.Doer{HTTP: hc, Token: s.token, MaxBody: s.maxBodyBytes, Policy: httpcall.DefaultPolicy, Sleep: httpcall.Sleep}}
+		doer: &httpcall.Doer{HTTP: hc, Token: &tok, MaxBody: s.maxBodyBytes, Policy: httpcall.DefaultPolicy, Sleep: httpcall.Sleep}}
 	if s.httpClient == nil {
 		c.doer.Slots = make(chan struct{}, 16) // the default transport's connections
 	}
@@ -238,7 +239,7 @@ func (c *Client) decodeReply(resp *http.Response) ([]Conversation, error) {
 	data := httpcall.Body(resp)
 	sp := scratch.Get().(*[]Conversation) //nolint:forcetypeassert // the pool holds nothing else
 	convs := (*sp)[:0]
-	derr := decode.Reply(data, c.doer.Token, func() any {
+	derr := decode.Reply(data, *c.doer.Token, func() any {
 		convs = append(convs, Conversation{})
 		return &convs[len(convs)-1].ConversationFields
 	}, func(raw []byte) error { return convs[len(convs)-1].keep(raw) })

@@ -88,11 +88,11 @@ func TestDecode_NestedMessagePath(t *testing.T) {
 	assert.Equal(t, "payload[0].messages[0].updated_at", decErr.Field)
 }
 
-// A body of many tiny items is refused before any is decoded.
+// A body of many tiny items is refused as they are counted.
 func TestDecode_AbsurdlyManyItemsAreRefused(t *testing.T) {
 	body := `{"payload":[` + strings.Repeat(`{"id":1},`, 5000) + `{"id":1}]}`
 	decErr := decodeError(t, []byte(body))
-	assert.Contains(t, decErr.Error(), "more than 1000 conversations; Chatwoot sends at most 20")
+	assert.Contains(t, decErr.Error(), "more than 1000 conversations (or more than its size can fill); Chatwoot sends at most 20")
 }
 
 // The values Chatwoot reads raw from jsonb columns and JSON stores may hold

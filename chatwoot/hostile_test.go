@@ -228,15 +228,15 @@ func memoryUsedBy(f func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
-// 16 MiB of {},{},… compressed to a few KiB: refused after 1000 items,
+// 16 MiB of {"id":1},… compressed to a few KiB: refused after 1000 items,
 // with memory bounded by the body's bytes.
 func TestHostile_AGzipBombOfTinyItems(t *testing.T) {
 	var plain bytes.Buffer
 	plain.WriteString(`{"payload":[`)
 	for plain.Len() < 16<<20-64 {
-		plain.WriteString(`{},`)
+		plain.WriteString(`{"id":1},`)
 	}
-	plain.WriteString(`{}]}`)
+	plain.WriteString(`{"id":1}]}`)
 	var zipped bytes.Buffer
 	zw := gzip.NewWriter(&zipped)
 	_, _ = zw.Write(plain.Bytes())

@@ -27,6 +27,7 @@ import (
 
 	"github.com/go-chatwoot/chatwoot-go/api"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 )
 
 // The invariants of issue D, each attacked by the means the issue lists
@@ -193,43 +194,53 @@ func reply(members string) string { return `{"payload":[{"id":1,` + members + `}
 
 const bombItems = 100_000
 
+// A list the client decodes is counted, under its name spelled exactly
+// (escaped or not); under any other spelling it binds to nothing, so it
+// is skipped and costs its bytes, and stays in RawJSON. Either way memory
+// follows the bytes.
 func TestInvariant_MemoryFollowsTheBytesWhateverTheKeys(t *testing.T) {
 	many := func(item string) string { return "[" + items(item, bombItems) + "]" }
-	bombs := []struct{ name, body string }{
-		// The issue's spellings.
-		{"Messages", reply(`"Messages":` + many(`{}`))},
-		{"MESSAGES", reply(`"MESSAGES":` + many(`{}`))},
-		{"meſſages (U+017F)", reply(`"meſſages":` + many(`{}`))},
-		{"Labels", reply(`"Labels":` + many(`""`))},
-		{"SLA_Events", reply(`"SLA_Events":` + many(`{}`))},
-		{"Attachments inside a message", reply(`"messages":[{"id":2,"Attachments":` + many(`{}`) + `}]`)},
-		{"Last_Non_Activity_Message", reply(`"Last_Non_Activity_Message":{"id":2,"ATTACHMENTS":` + many(`{}`) + `}`)},
-		{`a JSON-escaped key (\u006dessages)`, reply(`"\u006dessages":` + many(`{}`))},
-		{"the Kelvin sign in blocKed", reply(`"meta":{"sender":{"id":3,"bloc\u212aed":` + many(`{}`) + `}}`)},
-		{"the Kelvin sign in fallbacK_title", reply(`"messages":[{"id":2,"attachments":[{"id":3,"fallbac\u212a_title":` + many(`{}`) + `}]}]`)},
-		// Invented: no list is over the bound, but all of them together are.
-		{"600 messages in each of 20 conversations", `{"payload":[` + items(`{"id":1,"messages":`+"["+items(`{}`, 600)+"]}", 20) + `]}`},
-		{"4000 each in LABELS, Messages and Sla_Events", reply(`"LABELS":[` + items(`""`, 4000) + `],"Messages":[` + items(`{}`, 4000) + `],"Sla_Events":[` + items(`{}`, 4000) + `]`)},
-		// Invented: nulls cost 5 bytes and a whole zero Message each.
-		{"a list of nulls under MeSSaGeS", reply(`"MeSSaGeS":` + many(`null`))},
-		// Invented: an escape that folds (\u017f is ſ).
-		{`an escaped ſ: \u017fla_events`, reply(`"\u017fla_events":` + many(`{}`))},
-		// Invented: a key no version knows, holding a list of lists.
-		{"a list of empty lists under an unknown key", reply(`"x_future":` + many(`[]`))},
-		// Invented: deep inside meta, in a message's conversation.
-		{"a message's Conversation.Contact_Inbox", reply(`"messages":[{"id":2,"Conversation":{"Contact_Inbox":` + many(`{}`) + `}}]`)},
-		// Invented: the top-level key spelled in capitals, with tiny items.
-		{"PAYLOAD of tiny items", `{"PAYLOAD":` + many(`{}`) + `}`},
+	bombs := []struct {
+		name, body string
+		refused    bool
+	}{
+		{"messages", reply(`"messages":` + many(`{}`)), true},
+		{`a JSON-escaped key (\u006dessages)`, reply(`"\u006dessages":` + many(`{}`)), true},
+		{"labels", reply(`"labels":` + many(`""`)), true},
+		{"sla_events", reply(`"sla_events":` + many(`{}`)), true},
+		{"attachments inside a message", reply(`"messages":[{"id":2,"attachments":` + many(`{}`) + `}]`), true},
+		{"last_non_activity_message's attachments", reply(`"last_non_activity_message":{"id":2,"attachments":` + many(`{}`) + `}`), true},
+		{"a list of nulls (5 bytes, a whole Message each)", reply(`"messages":` + many(`null`)), true},
+		{"600 messages in each of 20 conversations", `{"payload":[` + items(`{"id":1,"messages":`+"["+items(`{}`, 600)+"]}", 20) + `]}`, true},
+		{"4000 each in labels, messages and sla_events", reply(`"labels":[` + items(`""`, 4000) + `],"messages":[` + items(`{}`, 4000) + `],"sla_events":[` + items(`{}`, 4000) + `]`), true},
+		{"payload of tiny conversations", `{"payload":` + many(`{"id":1}`) + `}`, true},
+		{"Messages", reply(`"Messages":` + many(`{}`)), false},
+		{"MESSAGES", reply(`"MESSAGES":` + many(`{}`)), false},
+		{"meſſages (U+017F)", reply(`"meſſages":` + many(`{}`)), false},
+		{"Labels", reply(`"Labels":` + many(`""`)), false},
+		{"SLA_Events", reply(`"SLA_Events":` + many(`{}`)), false},
+		{"Attachments inside a message", reply(`"messages":[{"id":2,"Attachments":` + many(`{}`) + `}]`), false},
+		{"the Kelvin sign in fallbacK_title", reply(`"messages":[{"id":2,"attachments":[{"id":3,"fallbac\u212a_title":` + many(`{}`) + `}]}]`), false},
+		{`an escaped ſ: \u017fla_events`, reply(`"\u017fla_events":` + many(`{}`)), false},
+		{"a list of empty lists under an unknown key", reply(`"x_future":` + many(`[]`)), false},
+		{"a message's Conversation.Contact_Inbox", reply(`"messages":[{"id":2,"Conversation":{"Contact_Inbox":` + many(`{}`) + `}}]`), false},
 	}
 	for _, bomb := range bombs {
 		t.Run(bomb.name, func(t *testing.T) {
 			url, wire := gzipServer(t, []byte(bomb.body))
 			c := newClient(t, url)
+			var convs []chatwoot.Conversation
 			var err error
-			used := memoryUsedBy(func() { _, err = c.ListContactConversations(context.Background(), 3, 4821) })
-			var decErr *chatwoot.DecodeError
-			require.ErrorAs(t, err, &decErr)
-			assert.Regexp(t, `more than (10000 items|1000 conversations)`, err.Error())
+			used := memoryUsedBy(func() { convs, err = c.ListContactConversations(context.Background(), 3, 4821) })
+			if bomb.refused {
+				var decErr *chatwoot.DecodeError
+				require.ErrorAs(t, err, &decErr)
+				assert.Regexp(t, `more than (10000 items|1000 conversations)`, err.Error())
+			} else {
+				require.NoError(t, err)
+				require.Len(t, convs, 1)
+				assert.Len(t, convs[0].RawJSON(), len(bomb.body)-len(`{"payload":[]}`), "kept whole in RawJSON")
+			}
 			assert.Less(t, used, uint64(4<<20), "allocated")
 			t.Logf("%d bytes on the wire, %d decompressed: %.2f MiB allocated", wire, len(bomb.body), float64(used)/(1<<20))
 		})
@@ -258,84 +269,99 @@ func TestInvariant_RawValuesAreNotCounted(t *testing.T) {
 }
 
 // ---------------------------------------------------------------------
-// 2. Two keys that bind to one field are refused, naming both.
+// 2. One rule for names, json/v2's, at every level: a name sent twice in
+// one object is refused (which value would be meant?); a name in another
+// case binds to nothing and stays in RawJSON.
 
-func TestInvariant_TwoKeysForOneFieldAreRefused(t *testing.T) {
+func TestInvariant_ANameSentTwiceIsRefusedAtEveryLevel(t *testing.T) {
 	for _, tc := range []struct {
-		name, body    string
-		first, second string
-		field         string // DecodeError.Field
-		path          string // in UnmarshalJSON's error; "" for the reply's own keys
+		name, body string
+		field      string // DecodeError.Field: the second name
 	}{
-		{"id and ID", reply(`"ID":2`), "id", "ID", "payload[0]", ""},
-		{"messages and Messages", reply(`"messages":[],"Messages":[{"id":9}]`), "messages", "Messages", "payload[0]", ""},
-		{"status and STATUS", reply(`"status":"open","STATUS":"resolved"`), "status", "STATUS", "payload[0]", ""},
-		{"last_activity_at and laſt_activity_at", reply(`"last_activity_at":1,"laſt_activity_at":2`), "last_activity_at", "laſt_activity_at", "payload[0]", ""},
-		{"a message's id and Id", reply(`"messages":[{"id":2,"Id":3}]`), "id", "Id", "payload[0].messages[0]", "messages[0]"},
-		{"id twice", reply(`"id":2`), "id", "id", "payload[0]", ""},
-		// Invented spellings and places.
-		{"id and an escaped id", reply(`"\u0069d":2`), "id", "id", "payload[0]", ""},
-		{"blocked and blocKed (Kelvin sign)", reply(`"meta":{"sender":{"blocked":false,"bloc\u212aed":true}}`), "blocked", "bloc\u212aed", "payload[0].meta.sender", "meta.sender"},
-		{"a null first", reply(`"labels":null,"LABELS":["vip"]`), "labels", "LABELS", "payload[0]", ""},
-		{"in the second conversation", `{"payload":[{"id":1},{"id":2,"inbox_id":1,"Inbox_ID":2}]}`, "inbox_id", "Inbox_ID", "payload[1]", ""},
-		{"in an attachment", reply(`"messages":[{"id":2,"attachments":[{"id":1},{"id":2,"FILE_TYPE":"image","file_type":"audio"}]}]`), "FILE_TYPE", "file_type", "payload[0].messages[0].attachments[1]", "messages[0].attachments[1]"},
-		{"in last_non_activity_message", reply(`"last_non_activity_message":{"id":2,"content":"a","Content":"b"}`), "content", "Content", "payload[0].last_non_activity_message", "last_non_activity_message"},
-		{"in applied_sla", reply(`"applied_sla":{"id":1,"sla_name":"a","SLA_NAME":"b"}`), "sla_name", "SLA_NAME", "payload[0].applied_sla", "applied_sla"},
+		{"the conversation's id", reply(`"id":2`), "payload[0].id"},
+		{"an id spelled once escaped", reply(`"\u0069d":2`), "payload[0].id"},
+		{"a message", reply(`"messages":[{"id":2,"id":3}]`), "payload[0].messages[0].id"},
+		{"an attachment", reply(`"messages":[{"id":2,"attachments":[{"id":1},{"id":2,"file_type":"image","file_type":"audio"}]}]`), "payload[0].messages[0].attachments[1].file_type"},
+		{"the assignee (kept as sent)", reply(`"meta":{"assignee":{"id":7,"name":"Sam","name":"Eve"}}`), "payload[0].meta.assignee.name"},
+		{"a sender (kept as sent)", reply(`"messages":[{"id":2,"sender":{"type":"contact","id":3,"id":4}}]`), "payload[0].messages[0].sender.id"},
+		{"custom_attributes (a jsonvalue.Value)", reply(`"custom_attributes":{"plan":"a","plan":"b"}`), "payload[0].custom_attributes.plan"},
+		{"a voice call (a jsonvalue.Lenient)", reply(`"messages":[{"id":2,"content_type":"voice_call","call":{"id":1,"id":2}}]`), "payload[0].messages[0].call.id"},
+		{"applied_sla", reply(`"applied_sla":{"id":1,"sla_name":"a","sla_name":"b"}`), "payload[0].applied_sla.sla_name"},
+		{"a key no version knows", reply(`"x_future":{"a":1,"a":2}`), "payload[0].x_future.a"},
+		{"payload", `{"payload":[{"id":1}],"payload":[{"id":2}]}`, "payload"},
+		{"error, in a 200 without payload", `{"error":"a","error":"b"}`, "error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, _ := serveBody(t, 200, "application/json", []byte(tc.body))
 			_, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
 			var decErr *chatwoot.DecodeError
 			require.ErrorAs(t, err, &decErr)
-			assert.Contains(t, err.Error(), fmt.Sprintf("%q and %q", tc.first, tc.second))
+			assert.ErrorContains(t, err, "a key sent twice in one object")
 			assert.Equal(t, tc.field, decErr.Field)
-
-			// The same through json.Unmarshal into a Conversation.
-			var reply struct{ Payload []json.RawMessage }
-			require.NoError(t, json.Unmarshal([]byte(tc.body), &reply))
-			conv := reply.Payload[len(reply.Payload)-1]
-			var c chatwoot.Conversation
-			err = json.Unmarshal(conv, &c)
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), fmt.Sprintf("%q and %q", tc.first, tc.second))
-			if tc.path != "" {
-				assert.Contains(t, err.Error(), "at "+tc.path+":")
+			if !strings.HasPrefix(tc.field, "payload[0]") {
+				return
 			}
+			// The same through json.Unmarshal into a Conversation.
+			var c chatwoot.Conversation
+			err = json.Unmarshal([]byte(tc.body[len(`{"payload":[`):len(tc.body)-2]), &c)
+			require.Error(t, err)
+			assert.ErrorContains(t, err, "at "+strings.TrimPrefix(tc.field, "payload[0].")+" ")
 			assert.Zero(t, c.ID, "nothing decoded")
 		})
 	}
+	// And in the values a program reads on its own.
+	_, ok := jsonvalue.Value(`{"a":1,"a":2}`).Object()
+	assert.False(t, ok, "Value.Object")
+	var call jsonvalue.Lenient[chatwoot.Call]
+	require.NoError(t, json.Unmarshal([]byte(`{"id":1,"id":2}`), &call))
+	_, fits := call.Get()
+	assert.False(t, fits, "Lenient")
+	assert.Error(t, jsonvalue.Value(`{"id":1,"id":2}`).Decode(&chatwoot.Agent{}), "Value.Decode")
 }
 
-// The reply's own key, payload, spelled twice: refused at the top, where
-// the path is empty.
-func TestInvariant_TwoPayloadKeysAreRefused(t *testing.T) {
-	for _, body := range []string{
-		`{"payload":[{"id":1}],"Payload":[{"id":2}]}`,
-		`{"payload":[],"PAYLOAD":[{"id":2}]}`,
-		`{"payload":null,"paylo\u0061d":[{"id":2}]}`,
+func TestInvariant_AKeyInAnotherCaseBindsToNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name, members string
+		check         func(t *testing.T, c chatwoot.Conversation)
+	}{
+		{"ID", `"ID":2`, func(t *testing.T, c chatwoot.Conversation) { assert.EqualValues(t, 1, c.ID) }},
+		{"Messages", `"Messages":[{"id":9}]`, func(t *testing.T, c chatwoot.Conversation) { assert.Empty(t, c.Messages) }},
+		{"STATUS", `"status":"open","STATUS":"resolved"`, func(t *testing.T, c chatwoot.Conversation) { assert.Equal(t, chatwoot.ConversationStatusOpen, c.Status) }},
+		{"laſt_activity_at (U+017F)", `"last_activity_at":1,"laſt_activity_at":2`, func(t *testing.T, c chatwoot.Conversation) { assert.EqualValues(t, 1, c.LastActivityAt) }},
+		{"bloc\u212aed (Kelvin sign)", `"meta":{"sender":{"id":5,"blocked":false,"bloc\u212aed":true}}`, func(t *testing.T, c chatwoot.Conversation) { assert.False(t, c.Meta.Sender.Blocked) }},
+		{"a message's Id", `"messages":[{"id":2,"Id":3}]`, func(t *testing.T, c chatwoot.Conversation) { assert.EqualValues(t, 2, c.Messages[0].ID) }},
+		{"an assignee's NAME", `"meta":{"assignee":{"id":7,"name":"Sam","NAME":"Eve"}}`, func(t *testing.T, c chatwoot.Conversation) {
+			a, ok := c.Assignee()
+			require.True(t, ok)
+			assert.Equal(t, "Sam", a.Name)
+			agent, ok := a.Agent()
+			require.True(t, ok)
+			assert.Equal(t, "Sam", agent.Name)
+		}},
+		{"a voice call's ID", `"messages":[{"id":2,"content_type":"voice_call","call":{"id":1,"ID":2}}]`, func(t *testing.T, c chatwoot.Conversation) {
+			call, ok := c.Messages[0].Call.Get()
+			require.True(t, ok)
+			assert.EqualValues(t, 1, call.ID)
+		}},
 	} {
-		srv, _ := serveBody(t, 200, "application/json", []byte(body))
-		_, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
-		var decErr *chatwoot.DecodeError
-		require.ErrorAs(t, err, &decErr, body)
-		assert.Contains(t, err.Error(), "two keys", body)
-		assert.Contains(t, err.Error(), `"payload" and "P`[:len(`"payload" and "`)], body)
-		assert.Empty(t, decErr.Field, "the reply itself")
+		t.Run(tc.name, func(t *testing.T) {
+			body := reply(tc.members)
+			srv, _ := serveBody(t, 200, "application/json", []byte(body))
+			convs, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+			require.NoError(t, err)
+			require.Len(t, convs, 1)
+			tc.check(t, convs[0])
+			out, err := json.Marshal(convs[0])
+			require.NoError(t, err)
+			assert.Equal(t, chatwoot.SameJSON(t, []byte(body[len(`{"payload":[`):len(body)-2])), chatwoot.SameJSON(t, out), "nothing lost")
+		})
 	}
-}
-
-// A voice call is decoded (into a Lenient) with the message: two keys for
-// one of its fields are a value replaced silently as well.
-func TestInvariant_TwoKeysForOneFieldOfAVoiceCall(t *testing.T) {
-	// The walk sees a Lenient as the value it decodes to, so two keys for
-	// one field of a voice call are refused like any other.
-	body := reply(`"messages":[{"id":2,"content_type":"voice_call","call":{"id":1,"ID":2}}]`)
-	srv, _ := serveBody(t, 200, "application/json", []byte(body))
-	_, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
-	var decErr *chatwoot.DecodeError
-	require.ErrorAs(t, err, &decErr)
-	assert.Equal(t, "payload[0].messages[0].call", decErr.Field)
-	assert.ErrorContains(t, err, `two keys, "id" and "ID", for one field`)
+	// PAYLOAD next to payload binds to nothing either.
+	srv, _ := serveBody(t, 200, "application/json", []byte(`{"payload":[{"id":1}],"PAYLOAD":[{"id":2}]}`))
+	convs, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+	require.NoError(t, err)
+	require.Len(t, convs, 1)
+	assert.EqualValues(t, 1, convs[0].ID)
 }
 
 // ---------------------------------------------------------------------

@@ -3,6 +3,7 @@ package jsonvalue_test
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"math"
 	"strconv"
 	"testing"
@@ -60,6 +61,12 @@ func FuzzValue(f *testing.F) {
 		}
 
 		if !json.Valid(b) {
+			return
+		}
+		if !jsontext.Value(b).IsValid(jsontext.AllowInvalidUTF8(true)) {
+			// A name sent twice, which json/v2 refuses at every level.
+			assert.False(t, isObject, "Object of %s", b)
+			assert.False(t, isArray, "Array of %s", b)
 			return
 		}
 		// Valid JSON: each answer is encoding/json's.

@@ -61,12 +61,20 @@ func (e *Error) Error() string {
 // Unwrap returns Err.
 func (e *Error) Unwrap() error { return e.Err }
 
-// budget is the state of one decode: the items it may still decode, the
-// options that count them, and a decoder reused for its string cache.
+// budget is the state of one decode: the items it may still decode and
+// the bytes their Go values may still take, the options that count them,
+// and a decoder reused for its string cache.
 type budget struct {
-	items int
-	opts  json.Options
-	dec   jsontext.Decoder
+	items, bytes int
+	opts         json.Options
+	dec          jsontext.Decoder
+}
+
+// spend counts one item of size bytes, and reports whether it is too many.
+func (b *budget) spend(size int) bool {
+	b.items--
+	b.bytes -= size
+	return b.items < 0 || b.bytes < 0
 }
 
 // Counted are the list types whose items are counted: every list in the
@@ -83,9 +91,13 @@ var budgets = sync.Pool{New: func() any {
 	return b
 }}
 
-func getBudget() *budget {
-	b := budgets.Get().(*budget)
-	b.items = MaxItems
+// getBudget returns a budget for decoding size bytes: MaxItems items, and
+// Go values of at most 32 KiB more than the bytes, so that a list of tiny
+// items ([{},{},…]) costs what its bytes do, not the size of the structs
+// they would fill.
+func getBudget(size int) *budget {
+	b := budgets.Get().(*budget) //nolint:forcetypeassert // the pool holds nothing else
+	b.items, b.bytes = MaxItems, 32<<10+size
 	return b
 }
 
@@ -96,10 +108,11 @@ func (b *budget) put() {
 
 var emptyReader = new(bytes.Buffer)
 
-var errTooManyItems = fmt.Errorf("more than %d list items: no Chatwoot reply holds that many", MaxItems)
+var errTooManyItems = fmt.Errorf("the lists hold more than %d items, or more than the reply's size can fill: no Chatwoot reply looks like that", MaxItems)
 
 // counted decodes a list item by item, each one counted before it is.
 func counted[T any](b *budget) *json.Unmarshalers {
+	size := int(reflect.TypeFor[T]().Size())
 	return json.UnmarshalFromFunc(func(dec *jsontext.Decoder, out *[]T) error {
 		if dec.PeekKind() != '[' {
 			return errors.ErrUnsupported // null, or a value of the wrong type: json/v2 says which
@@ -109,7 +122,7 @@ func counted[T any](b *budget) *json.Unmarshalers {
 		}
 		list := make([]T, 0, 1)
 		for dec.PeekKind() != ']' {
-			if b.items--; b.items < 0 {
+			if b.spend(size) {
 				return errTooManyItems
 			}
 			var v T
@@ -126,7 +139,7 @@ func counted[T any](b *budget) *json.Unmarshalers {
 
 // Into decodes data, one JSON value, into v with the bounds.
 func Into(data []byte, v any) *Error {
-	b := getBudget()
+	b := getBudget(len(data))
 	defer b.put()
 	if err := json.Unmarshal(data, v, b.opts); err != nil {
 		return explain(data, err)
@@ -138,7 +151,7 @@ func Into(data []byte, v any) *Error {
 // what next returns, then kept is given its JSON, a part of data. A body
 // without payload is explained with its "error" or "errors" value.
 func Reply(data []byte, tok redact.Token, next func() any, kept func(raw []byte) error) *Error {
-	b := getBudget()
+	b := getBudget(len(data))
 	defer b.put()
 	dec := &b.dec
 	dec.Reset(bytes.NewBuffer(data), b.opts)
@@ -156,7 +169,7 @@ func Reply(data []byte, tok redact.Token, next func() any, kept func(raw []byte)
 		switch name.String() {
 		case "payload":
 			found = true
-			if err := payload(data, dec, next, kept); err != nil {
+			if err := payload(data, b, next, kept); err != nil {
 				return err
 			}
 			continue
@@ -173,7 +186,7 @@ func Reply(data []byte, tok redact.Token, next func() any, kept func(raw []byte)
 		return explain(data, err)
 	}
 	if _, err := dec.ReadToken(); err != io.EOF {
-		return &Error{Offset: int(dec.InputOffset()), Err: errors.New("unexpected data after the JSON object")}
+		return &Error{Offset: int(dec.InputOffset()), Err: fmt.Errorf("the body is not valid JSON (at byte %d): unexpected data after the JSON object", dec.InputOffset())}
 	}
 	if !found {
 		got := "no payload key"
@@ -188,7 +201,8 @@ func Reply(data []byte, tok redact.Token, next func() any, kept func(raw []byte)
 var errNotConversation = errors.New("a conversation without a positive id: the value is not a conversation")
 
 // payload decodes the conversations, at most MaxConversations.
-func payload(data []byte, dec *jsontext.Decoder, next func() any, kept func([]byte) error) *Error {
+func payload(data []byte, b *budget, next func() any, kept func([]byte) error) *Error {
+	dec, size := &b.dec, int(reflect.TypeFor[gen.Conversation]().Size())
 	at := int(dec.InputOffset())
 	switch kind := dec.PeekKind(); kind {
 	case 'n':
@@ -197,12 +211,15 @@ func payload(data []byte, dec *jsontext.Decoder, next func() any, kept func([]by
 	case '[':
 		_, _ = dec.ReadToken()
 	default:
-		return &Error{Field: "payload", Offset: at, Err: fmt.Errorf("a JSON %s, not the array of conversations", kindName(kind))}
+		return &Error{Field: "payload", Offset: at, Err: fmt.Errorf("payload is a JSON %s, not the array of conversations", kindName(kind))}
 	}
 	for k := 0; dec.PeekKind() != ']'; k++ {
 		start := int(dec.InputOffset())
-		if k == MaxConversations {
-			return &Error{Field: "payload", Offset: start, Err: fmt.Errorf("more than %d conversations: Chatwoot sends at most 20, so this is not a Chatwoot server's reply", MaxConversations)}
+		if k == MaxConversations || b.spend(size) {
+			return &Error{Field: "payload", Offset: start, Err: fmt.Errorf("the reply has more than %d conversations (or more than its size can fill); Chatwoot sends at most 20: this is not the reply of a Chatwoot server", MaxConversations)}
+		}
+		if kind := dec.PeekKind(); kind != '{' && kind != 0 {
+			return &Error{Field: "payload[" + strconv.Itoa(k) + "]", Offset: start, Err: fmt.Errorf("a JSON %s where a conversation (an object) belongs", kindName(kind))}
 		}
 		if err := json.UnmarshalDecode(dec, next()); err != nil {
 			return explain(data, err)
@@ -230,7 +247,7 @@ func notObject(data []byte, dec *jsontext.Decoder, tok redact.Token) *Error {
 		_, err := dec.ReadToken()
 		return explain(data, err)
 	default:
-		return &Error{Err: fmt.Errorf(`the body is a JSON %s, not an object: expected {"payload": [...]}`, kindName(kind))}
+		return &Error{Err: fmt.Errorf(`the body is not a JSON object but a JSON %s: expected {"payload": [...]}`, kindName(kind))}
 	}
 }
 
@@ -244,7 +261,7 @@ func explain(data []byte, err error) *Error {
 		out := &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset)}
 		switch {
 		case errors.Is(syn.Err, io.ErrUnexpectedEOF) || syn.ByteOffset >= int64(len(data)):
-			out.Err = fmt.Errorf("the JSON ends after %d bytes, in the middle of a value: it was cut off", len(data))
+			out.Err = fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data))
 		case errors.Is(syn.Err, jsontext.ErrDuplicateName):
 			out.Err = errors.New("a key sent twice in one object: which value is meant cannot be known, so none is taken")
 		default:

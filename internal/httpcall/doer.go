@@ -45,7 +45,7 @@ func WithCall(ctx context.Context, call *Call) context.Context {
 // *DecodeError, *RedirectError, a transport failure, or the context's end.
 type Doer struct {
 	HTTP    *http.Client
-	Token   redact.Token
+	Token   *redact.Token // behind a pointer, which fmt prints as an address
 	MaxBody int64
 	// Slots bounds the attempts under way to the default transport's
 	// connections, so that an attempt's timeout starts only once it can
@@ -116,11 +116,11 @@ func (d *Doer) start(ctx context.Context, call *Call) error {
 // it matches err (the context's or the limiter's), and names the last
 // attempt's failure, if any, in its text.
 func (d *Doer) ended(req *http.Request, what string, err, last error) error {
-	text := fmt.Sprintf("chatwoot: %s %s: %s: %s", req.Method, QuoteURL(d.Token, req.URL), what, redact.Quote(d.Token, err.Error(), 0, 400))
+	text := fmt.Sprintf("chatwoot: %s %s: %s: %s", req.Method, QuoteURL(*d.Token, req.URL), what, redact.Quote(*d.Token, err.Error(), 0, 400))
 	if last != nil {
 		text += " (last attempt: " + last.Error() + ")"
 	}
-	return &endedError{text: text, err: err}
+	return &endedError{text: text, err: err, last: last}
 }
 
 // attempt makes one request. A 200's body is read whole here, so that the
@@ -147,14 +147,14 @@ func (d *Doer) attempt(ctx context.Context, req *http.Request, call *Call, n int
 		if errors.As(err, &redirect) || errors.Is(err, errTooManyRedirects) {
 			return nil, info, &foreignError{text: err.Error(), cause: err, clean: true, retryInfo: info}
 		}
-		return nil, info, foreign(d.Token, fmt.Sprintf("chatwoot: %s %s: ", req.Method, QuoteURL(d.Token, req.URL)), err, info)
+		return nil, info, foreign(*d.Token, fmt.Sprintf("chatwoot: %s %s: ", req.Method, QuoteURL(*d.Token, req.URL)), err, info)
 	}
 	// Every read of the body ends by the attempt's deadline, even where
 	// the transport would not end it: closing the body ends a read.
 	stop := context.AfterFunc(actx, func() { _ = resp.Body.Close() })
 	defer stop()
 	defer drainAndClose(resp.Body)
-	call.Response.record(resp, d.Token)
+	call.Response.record(resp, *d.Token)
 	ct := resp.Header.Get("Content-Type")
 	switch {
 	case resp.StatusCode < 200:
@@ -163,7 +163,7 @@ func (d *Doer) attempt(ctx context.Context, req *http.Request, call *Call, n int
 		return resp, retryInfo{}, d.apiError(req, resp, nil, "an informational reply where a final one belongs: nothing was read from the connection; this is not a Chatwoot server's reply")
 	case resp.StatusCode != http.StatusOK:
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10)) // a broken error body still has a status to report
-		e := d.apiError(req, resp, body, decode.Message(ct, body, d.Token))
+		e := d.apiError(req, resp, body, decode.Message(ct, body, *d.Token))
 		e.retry, e.wait = d.Policy.afterStatus(resp, n)
 		if resp.StatusCode == http.StatusTooManyRequests {
 			e.RetryAfter = e.wait.Truncate(time.Second)
@@ -173,9 +173,9 @@ func (d *Doer) attempt(ctx context.Context, req *http.Request, call *Call, n int
 		return resp, e.retryInfo, e
 	case !decode.IsJSON(ct):
 		start, _ := io.ReadAll(io.LimitReader(resp.Body, 4096)) // enough to describe
-		return resp, retryInfo{}, d.DecodeError(resp, start, &decode.Error{Err: decode.NotJSON(ct, start, d.Token)})
+		return resp, retryInfo{}, d.DecodeError(resp, start, &decode.Error{Err: decode.NotJSON(ct, start, *d.Token)})
 	}
-	data, err := readBody(resp.Body, d.MaxBody, d.Token)
+	data, err := readBody(resp.Body, resp.ContentLength, d.MaxBody, *d.Token)
 	if err == nil {
 		b := &body{data: data}
 		b.Reset(data)
@@ -199,19 +199,19 @@ func (d *Doer) attempt(ctx context.Context, req *http.Request, call *Call, n int
 }
 
 func (d *Doer) apiError(req *http.Request, resp *http.Response, body []byte, message string) *APIError {
-	return &APIError{StatusCode: resp.StatusCode, ContentType: redact.Quote(d.Token, resp.Header.Get("Content-Type"), 0, 200),
-		Method: req.Method, URL: QuoteURL(d.Token, req.URL), RequestID: requestID(resp.Header, d.Token),
-		Message: message, Body: redact.Quote(d.Token, body, 0, 160)}
+	return &APIError{StatusCode: resp.StatusCode, ContentType: redact.Quote(*d.Token, resp.Header.Get("Content-Type"), 0, 200),
+		Method: req.Method, URL: QuoteURL(*d.Token, req.URL), RequestID: requestID(resp.Header, *d.Token),
+		Message: message, Body: redact.Quote(*d.Token, body, 0, 160)}
 }
 
 // DecodeError describes a 200 reply whose body, data (or its start), the
 // client cannot read, for e's reason.
 func (d *Doer) DecodeError(resp *http.Response, data []byte, e *decode.Error) *DecodeError {
-	out := &DecodeError{StatusCode: resp.StatusCode, ContentType: redact.Quote(d.Token, resp.Header.Get("Content-Type"), 0, 200),
-		Field: redact.Quote(d.Token, e.Field, 0, 400), Offset: int64(e.Offset), Err: e.Err, Excerpt: redact.Quote(d.Token, data, e.Offset, 160),
-		RequestID: requestID(resp.Header, d.Token)}
+	out := &DecodeError{StatusCode: resp.StatusCode, ContentType: redact.Quote(*d.Token, resp.Header.Get("Content-Type"), 0, 200),
+		Field: redact.Quote(*d.Token, e.Field, 0, 400), Offset: int64(e.Offset), Err: e.Err, Excerpt: redact.Quote(*d.Token, data, e.Offset, 160),
+		RequestID: requestID(resp.Header, *d.Token)}
 	if resp.Request != nil {
-		out.Method, out.URL = resp.Request.Method, QuoteURL(d.Token, resp.Request.URL)
+		out.Method, out.URL = resp.Request.Method, QuoteURL(*d.Token, resp.Request.URL)
 	}
 	return out
 }
@@ -239,7 +239,7 @@ var chunks = sync.Pool{New: func() any { return new([16 << 10]byte) }}
 // ahead of what arrived. Only io.EOF is an end: any other error, as the
 // io.ErrUnexpectedEOF of a cut Content-Length, chunked, gzip or HTTP/2
 // body, is a cut, and matches io.ErrUnexpectedEOF.
-func readBody(r io.Reader, limit int64, tok redact.Token) ([]byte, error) {
+func readBody(r io.Reader, sizeHint, limit int64, tok redact.Token) ([]byte, error) {
 	var full []*[16 << 10]byte
 	defer func() {
 		for _, c := range full {
@@ -269,6 +269,8 @@ func readBody(r io.Reader, limit int64, tok redact.Token) ([]byte, error) {
 			return out, &tooLargeError{limit: limit}
 		case err == io.EOF:
 			return out, nil
+		case sizeHint > total:
+			return out, fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut (%w)", total, sizeHint, io.ErrUnexpectedEOF)
 		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 			return out, fmt.Errorf("the body ends after %d bytes, before its framing said it ends: the connection was cut (%w)", total, io.ErrUnexpectedEOF)
 		}
@@ -320,7 +322,7 @@ func (d *Doer) log(ctx context.Context, call *Call, req *http.Request, resp *htt
 		status = resp.StatusCode
 	}
 	attrs := make([]slog.Attr, 0, 7)
-	attrs = append(attrs, slog.String("method", req.Method), slog.String("path", redact.Quote(d.Token, req.URL.Path, 0, 400)),
+	attrs = append(attrs, slog.String("method", req.Method), slog.String("path", redact.Quote(*d.Token, req.URL.Path, 0, 400)),
 		slog.Int("status", status), slog.Int("attempt", attempt), slog.Duration("duration", took))
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))

@@ -80,6 +80,15 @@ func withID(b *strings.Builder, id string) string {
 	return b.String()
 }
 
+// retryable reports a 429's wait as RetryAfter does, in whole seconds (the
+// wait itself has up to a second of jitter on top).
+func (e *APIError) retryable() (time.Duration, bool) {
+	if e.StatusCode == http.StatusTooManyRequests {
+		return e.RetryAfter, e.retry
+	}
+	return e.wait, e.retry
+}
+
 // Is makes errors.Is(err, ErrUnauthorized), ErrForbidden, ErrNotFound,
 // ErrServerTimeout and ErrRateLimited true for the matching status.
 func (e *APIError) Is(target error) bool {
@@ -155,21 +164,23 @@ func (r retryInfo) retryable() (time.Duration, bool) { return r.wait, r.retry }
 // that the same request would meet again.
 func Retryable(err error) (wait time.Duration, ok bool) {
 	var r interface{ retryable() (time.Duration, bool) }
-	if errors.Is(err, context.Canceled) || !errors.As(err, &r) {
+	var ended *endedError
+	if errors.Is(err, context.Canceled) || errors.As(err, &ended) || !errors.As(err, &r) {
 		return 0, false
 	}
 	return r.retryable()
 }
 
-// endedError is a call whose context ended: it matches the context's
-// error, and is never retryable.
+// endedError is a call that stopped before its attempts were done (its
+// context ended, or its limiter refused): it matches that error and the
+// last attempt's, and is never retryable.
 type endedError struct {
-	text string
-	err  error
+	text      string
+	err, last error
 }
 
-func (e *endedError) Error() string { return e.text }
-func (e *endedError) Unwrap() error { return e.err }
+func (e *endedError) Error() string   { return e.text }
+func (e *endedError) Unwrap() []error { return []error{e.err, e.last} }
 
 // timeoutError is an attempt that took longer than its timeout. It matches
 // context.DeadlineExceeded, and is a timeout as net.Error says.
