@@ -63,3 +63,28 @@ func TestHostile_TheCommandNeverPrintsTheToken(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.NotContains(t, stdout+stderr, srv.Token)
 }
+
+// A server that echoes the token in what it sends: neither the table nor
+// -o json prints it; the JSON stays valid, the value reading [REDACTED].
+func TestHostile_TheTokenEchoedInAReplyIsRedactedInEveryOutput(t *testing.T) {
+	srv := chatwoottest.NewServer(t)
+	conv := chatwoottest.NewConversation(78, 4901)
+	conv.Labels = []string{"ticket-" + srv.Token}
+	conv.Messages = []chatwoot.Message{chatwoottest.NewMessage(502, 78, "my key is "+srv.Token)}
+	srv.AddConversations(3, 4901, conv)
+	env := map[string]string{"CHATWOOT_URL": srv.URL, "CHATWOOT_API_TOKEN": srv.Token}
+	for _, output := range []string{"table", "json"} {
+		code, stdout, stderr := runCommand(t, env, "-account", "3", "-contact", "4901", "-o", output)
+		require.Equal(t, exitOK, code, stderr)
+		assert.NotContains(t, stdout+stderr, srv.Token, output)
+		assert.Contains(t, stdout, "[REDACTED]", output)
+		if output == "json" {
+			var body struct {
+				Payload []chatwoot.Conversation `json:"payload"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(stdout), &body))
+			require.Len(t, body.Payload, 1)
+			assert.Equal(t, "my key is [REDACTED]", *body.Payload[0].Messages[0].Content)
+		}
+	}
+}

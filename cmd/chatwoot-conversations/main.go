@@ -21,7 +21,7 @@
 // Everything printed for people is made safe for a terminal (control
 // characters and bidirectional overrides are shown escaped) and never holds
 // the token, whatever the server sends; -o json is the server's JSON as it
-// was sent. That includes what net/http writes to the standard logger
+// was sent, with the token redacted the same way. That includes what net/http writes to the standard logger
 // ("Unsolicited response received on idle HTTP channel starting with ...",
 // which quotes the server's bytes): the command sends it through the same
 // scrubbing.
@@ -114,7 +114,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	// Every line for people goes through say: the token is redacted (in
 	// any form a server or proxy may have echoed it) and control
-	// characters are neutralised. Only -o json is written as it is.
+	// characters are neutralised. -o json is redacted, and escaped as JSON.
 	redact := func(s string) string { return s }
 	say := func(w io.Writer, format string, a ...any) {
 		fmt.Fprintln(w, printable(redact(fmt.Sprintf(format, a...))))
@@ -214,9 +214,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitAPIError
 	}
 	if *output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(map[string][]chatwoot.Conversation{"payload": convs})
+		err = writeJSON(stdout, convs, redact)
 	} else {
 		err = writeTable(stdout, convs, loc, redact)
 	}
@@ -225,6 +223,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitAPIError
 	}
 	return exitOK
+}
+
+// writeJSON prints the conversations as the server sent them, indented,
+// with the token redacted like every other output: a string that held it
+// reads [REDACTED] there. Should redacting break the JSON (a run of the
+// token's digits as a bare number), nothing is printed but an error.
+func writeJSON(w io.Writer, convs []chatwoot.Conversation, redact func(string) string) error {
+	out, err := json.MarshalIndent(map[string][]chatwoot.Conversation{"payload": convs}, "", "  ")
+	if err != nil {
+		return err
+	}
+	clean := redact(string(out))
+	if !json.Valid([]byte(clean)) {
+		return errors.New("the reply holds the API token where redacting it leaves no valid JSON: use -o table, which redacts it")
+	}
+	_, err = fmt.Fprintln(w, clean)
+	return err
 }
 
 // writeTable prints one line per conversation, each cell made safe for a
