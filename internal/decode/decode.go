@@ -198,8 +198,6 @@ func Reply(data []byte, tok redact.Token, next func() any, kept func(raw []byte)
 	return nil
 }
 
-var errNotConversation = errors.New("a conversation without a positive id: the value is not a conversation")
-
 // payload decodes the conversations, at most MaxConversations.
 func payload(data []byte, b *budget, next func() any, kept func([]byte) error) *Error {
 	dec, size := &b.dec, int(reflect.TypeFor[gen.Conversation]().Size())
@@ -243,12 +241,11 @@ func notObject(data []byte, dec *jsontext.Decoder, tok redact.Token) *Error {
 		return &Error{Err: errors.New(`the body is empty: expected {"payload": [...]}`)}
 	case isHTML("", data):
 		return &Error{Err: NotJSON("", data[:min(len(data), 4096)], tok)}
-	case kind == 0:
-		_, err := dec.ReadToken()
-		return explain(data, err)
-	default:
+	case kind != 0:
 		return &Error{Err: fmt.Errorf(`the body is not a JSON object but a JSON %s: expected {"payload": [...]}`, kindName(kind))}
 	}
+	_, err := dec.ReadToken()
+	return explain(data, err)
 }
 
 // explain turns json/v2's error into an Error in the client's words:
@@ -257,54 +254,20 @@ func explain(data []byte, err error) *Error {
 	var syn *jsontext.SyntacticError
 	var sem *json.SemanticError
 	switch {
+	case errors.As(err, &syn) && (errors.Is(syn.Err, io.ErrUnexpectedEOF) || syn.ByteOffset >= int64(len(data))):
+		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data))}
+	case errors.As(err, &syn) && errors.Is(syn.Err, jsontext.ErrDuplicateName):
+		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: errors.New("a key sent twice in one object: which value is meant cannot be known, so none is taken")}
 	case errors.As(err, &syn):
-		out := &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset)}
-		switch {
-		case errors.Is(syn.Err, io.ErrUnexpectedEOF) || syn.ByteOffset >= int64(len(data)):
-			out.Err = fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data))
-		case errors.Is(syn.Err, jsontext.ErrDuplicateName):
-			out.Err = errors.New("a key sent twice in one object: which value is meant cannot be known, so none is taken")
-		default:
-			out.Err = fmt.Errorf("not valid JSON at byte %d", syn.ByteOffset)
-		}
-		return out
+		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: fmt.Errorf("the body is not valid JSON (at byte %d)", syn.ByteOffset)}
+	case errors.As(err, &sem) && errors.Is(sem.Err, errTooManyItems):
+		return &Error{Field: path(sem.JSONPointer), Offset: int(sem.ByteOffset), Err: errTooManyItems}
+	case errors.As(err, &sem) && sem.Err == nil: // the JSON type cannot go there at all
+		return &Error{Field: path(sem.JSONPointer), Offset: int(sem.ByteOffset), Err: fmt.Errorf("a JSON %s where this client expects %v (a server newer or older than this library supports?)", kindName(sem.JSONKind), sem.GoType)}
 	case errors.As(err, &sem):
-		out := &Error{Field: path(sem.JSONPointer), Offset: int(sem.ByteOffset)}
-		switch {
-		case errors.Is(sem.Err, errTooManyItems):
-			out.Err = errTooManyItems
-		case sem.GoType == nil:
-			out.Err = errors.New("a value this client cannot read")
-		case isMismatch(sem):
-			out.Err = fmt.Errorf("a JSON %s where this client expects %s (a server newer or older than this library supports?)", kindName(sem.JSONKind), sem.GoType)
-		default:
-			out.Err = fmt.Errorf("a JSON %s that is not a valid %s", kindName(sem.JSONKind), sem.GoType)
-		}
-		return out
+		return &Error{Field: path(sem.JSONPointer), Offset: int(sem.ByteOffset), Err: fmt.Errorf("a JSON %s that is not a valid %v", kindName(sem.JSONKind), sem.GoType)}
 	}
 	return &Error{Err: errors.New("a value this client cannot read")}
-}
-
-// isMismatch reports whether the JSON type cannot go into the Go type at
-// all, as a string into an int64, rather than being a bad value of it.
-func isMismatch(sem *json.SemanticError) bool {
-	kind, t := sem.JSONKind, sem.GoType
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return kind != '0'
-	case reflect.String:
-		return kind != '"'
-	case reflect.Bool:
-		return kind != 't' && kind != 'f'
-	case reflect.Slice, reflect.Array:
-		return kind != '['
-	case reflect.Struct:
-		return kind != '{' && t != reflect.TypeFor[struct{}]() && kind != '"'
-	}
-	return false
 }
 
 // path renders a JSON Pointer as the client's field paths do:
