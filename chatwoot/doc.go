@@ -65,15 +65,34 @@
 // context.Background and the defaults a call lasts at most 2 minutes, plus
 // any time spent waiting for one of the client's 16 connections.
 //
+// # JSON: json/v2's rules, one for names at every level
+//
+// Replies are decoded with json/v2 (github.com/go-json-experiment/json on Go
+// 1.26; the same API is encoding/json/v2 in Go 1.27), by its rules, the
+// same for the reply, the conversations, a 200's error value, the values
+// kept as sent, Assignee and SenderOf, jsonvalue.Value and jsonvalue.Lenient:
+//
+//   - a name sent twice in one object is refused, at any depth, inside a
+//     value kept as sent too: which of the two would be meant? The reply is
+//     a *DecodeError whose Field names the second (payload[0].id); a value
+//     read on its own (Value.Object, Lenient, Value.Decode) does not fit.
+//   - a name binds only to a field of exactly its spelling: "ID",
+//     "Messages" or "ſtatus" bind to nothing, are kept in RawJSON and
+//     json.Marshal's output, and chatwoot-conversations -check reports
+//     them. No value is ever replaced silently.
+//
 // # Memory
 //
-// A body is read as it arrives, up to WithMaxResponseBytes (16 MiB), with
-// at most 256 KiB reserved ahead of the bytes received; a reply may hold at
-// most 1000 conversations and 10000 list items, counted before they are
-// decoded, whatever the case or spelling of their keys. Two keys that
-// encoding/json would bind to one field ("id" and "ID") are refused: one
-// would replace the other silently. What a call returns holds at most
-// about three times the body.
+// A body is read as it arrives, in pooled 16 KiB pieces, up to
+// WithMaxResponseBytes (16 MiB), then copied once into a buffer of its size,
+// which the conversations keep as their RawJSON: nothing is reserved ahead of
+// the bytes received, whatever Content-Length announces. A reply may hold at
+// most 1000 conversations and 10000 list items, counted as they are decoded,
+// and the Go values they fill may take at most 32 KiB more than the body, so
+// a list of tiny items ([{},{},…]) costs what its bytes do. A value the client
+// skips (a key no field has) or keeps as sent costs its bytes and nothing
+// more; nesting is limited by json/v2. What a call holds is at most about
+// three times the body.
 //
 // # The token
 //
