@@ -39,13 +39,8 @@ type Client struct {
 // is given, because the token would cross the network in clear text.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	s := defaultSettings()
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&s); err != nil {
-			return nil, err
-		}
+	if err := s.apply(opts); err != nil {
+		return nil, err
 	}
 	if s.call.Response != nil {
 		return nil, errors.New("chatwoot: NewClient: WithResponseInto is for one call: pass it to ListContactConversations")
@@ -199,13 +194,8 @@ func (c *Client) ListContactConversations(ctx context.Context, accountID, contac
 		return nil, errors.New("chatwoot: ListContactConversations on a nil *Client: make one with NewClient")
 	}
 	call := c.defaults
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&call); err != nil {
-			return nil, err
-		}
+	if err := call.apply(opts); err != nil {
+		return nil, err
 	}
 	switch {
 	case clientOnly(&call, &c.defaults) != "":

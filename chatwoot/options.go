@@ -37,6 +37,18 @@ func defaultSettings() settings {
 		call: httpcall.Call{MaxRetries: DefaultMaxRetries, MaxWait: DefaultMaxRetryWait, Timeout: DefaultTimeout}}
 }
 
+// apply applies opts (a nil one does nothing), stopping at an error.
+func (s *settings) apply(opts []Option) error {
+	for _, opt := range opts {
+		if opt != nil {
+			if err := opt(s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // clientOnly names the first client-only setting that differs between
 // call (a client's settings with a call's options applied) and the
 // client's own, or returns "".
