@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/go-chatwoot/chatwoot-go/api"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 )
 
@@ -354,6 +356,9 @@ func TestInvariant_AKeyInAnotherCaseBindsToNothing(t *testing.T) {
 			out, err := json.Marshal(convs[0])
 			require.NoError(t, err)
 			assert.Equal(t, chatwoot.SameJSON(t, []byte(body[len(`{"payload":[`):len(body)-2])), chatwoot.SameJSON(t, out), "nothing lost")
+			diffs, err := chatwoottest.Compare([]byte(body))
+			require.NoError(t, err)
+			assert.True(t, slices.ContainsFunc(diffs, func(d chatwoottest.Difference) bool { return d.Kind == chatwoottest.UnknownKey }), "-check reports it: %v", diffs)
 		})
 	}
 	// PAYLOAD next to payload binds to nothing either.
