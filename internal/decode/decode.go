@@ -300,9 +300,9 @@ func kindName(k jsontext.Kind) string {
 	return k.String()
 }
 
-// Text renders an error value of Chatwoot's: a string, a list of strings
-// joined with "; " (the first 20), or any other JSON as it is; "" for
-// none or null.
+// Text renders an error value of Chatwoot's, at most about 4 KiB of it: a
+// string, a list of strings joined with "; " (the first 20), or any other
+// JSON as it is; "" for none or null.
 func Text(v []byte) string {
 	dec := jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowInvalidUTF8(true))
 	tok, err := dec.ReadToken()
@@ -310,19 +310,21 @@ func Text(v []byte) string {
 	case err != nil || tok.Kind() == 'n':
 		return ""
 	case tok.Kind() == '"':
-		return tok.String()
+		return cut(tok.String())
 	case tok.Kind() == '[':
 		var parts []string
 		for len(parts) < 20 && dec.PeekKind() == '"' {
 			s, _ := dec.ReadToken()
-			parts = append(parts, s.String())
+			parts = append(parts, cut(s.String()))
 		}
 		if dec.PeekKind() == ']' {
-			return strings.Join(parts, "; ")
+			return cut(strings.Join(parts, "; "))
 		}
 	}
-	return string(v)
+	return cut(string(v[:min(len(v), 4096)]))
 }
+
+func cut(s string) string { return s[:min(len(s), 4096)] }
 
 // IsJSON reports whether a Content-Type says JSON. An absent one is given
 // the benefit of the doubt: the decoder says if it is not.
