@@ -47,14 +47,27 @@ func TestRateLimiter_WaitsBeforeEveryAttemptRetriesIncluded(t *testing.T) {
 }
 
 // The limiter's wait counts against the caller's context, not WithTimeout.
+// The attempt's deadline is set once the limiter's wait is over: read off
+// the request the transport gets, so that no timing can make it flaky.
 func TestRateLimiter_WaitIsNotPartOfTheAttempt(t *testing.T) {
 	srv := chatwoottest.NewServer(t)
 	limiter := &countingLimiter{delay: 300 * time.Millisecond}
-	c, err := srv.Client(chatwoot.WithRateLimiter(limiter), chatwoot.WithTimeout(100*time.Millisecond), chatwoot.WithMaxRetries(0))
+	var deadline atomic.Value
+	hc := &http.Client{Transport: chatwoot.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		d, _ := r.Context().Deadline()
+		deadline.Store(d)
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	const timeout = 10 * time.Second
+	c, err := srv.Client(chatwoot.WithRateLimiter(limiter), chatwoot.WithTimeout(timeout), chatwoot.WithMaxRetries(0), chatwoot.WithHTTPClient(hc), chatwoot.WithInsecureHTTP())
 	require.NoError(t, err)
+	start := time.Now()
 	convs, err := listDemo(c)
-	require.NoError(t, err, "a 300 ms wait is not a 100 ms attempt timing out")
+	require.NoError(t, err)
 	assert.Len(t, convs, chatwoottest.DemoConversationCount)
+	d, ok := deadline.Load().(time.Time)
+	require.True(t, ok, "the transport saw the request")
+	assert.GreaterOrEqual(t, d.Sub(start), 300*time.Millisecond+timeout, "the attempt's %v start after the limiter's 300 ms wait", timeout)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
