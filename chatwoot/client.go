@@ -211,6 +211,7 @@ func (c *Client) ListContactConversations(ctx context.Context, accountID, contac
 	if err != nil {
 		return nil, err
 	}
+	defer func() { _ = resp.Body.Close() }() // the doer read it whole: this frees nothing, but says so
 	return c.decodeReply(resp)
 }
 

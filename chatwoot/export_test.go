@@ -2,10 +2,11 @@ package chatwoot
 
 import (
 	"context"
-	"github.com/go-chatwoot/chatwoot-go/internal/httpcall"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/go-chatwoot/chatwoot-go/internal/httpcall"
 )
 
 // Hooks for the external tests (package chatwoot_test) in this directory.

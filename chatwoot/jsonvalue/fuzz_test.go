@@ -3,10 +3,11 @@ package jsonvalue_test
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/go-json-experiment/json/jsontext"
 	"math"
 	"strconv"
 	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

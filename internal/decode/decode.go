@@ -185,7 +185,7 @@ func Reply(data []byte, tok redact.Token, next func() any, kept func(raw []byte)
 	if _, err := dec.ReadToken(); err != nil {
 		return explain(data, err)
 	}
-	if _, err := dec.ReadToken(); err != io.EOF {
+	if _, err := dec.ReadToken(); !errors.Is(err, io.EOF) {
 		return &Error{Offset: int(dec.InputOffset()), Err: fmt.Errorf("the body is not valid JSON (at byte %d): unexpected data after the JSON object", dec.InputOffset())}
 	}
 	if !found {

@@ -133,7 +133,7 @@ func (d *Doer) attempt(ctx context.Context, req *http.Request, call *Call, n int
 		defer func() { <-d.Slots }()
 	}
 	timedOut := func() bool { return ctx.Err() == nil && actx.Err() != nil }
-	resp, err := d.HTTP.Do(req.WithContext(actx))
+	resp, err := d.HTTP.Do(req.WithContext(actx)) //nolint:gosec // the URL is the Client's base URL, checked by NewClient; redirects are pinned to its origin
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -267,7 +267,7 @@ func readBody(r io.Reader, sizeHint, limit int64, tok redact.Token) ([]byte, err
 		switch {
 		case total > limit:
 			return out, &tooLargeError{limit: limit}
-		case err == io.EOF:
+		case err == io.EOF: //nolint:errorlint // only the body's own io.EOF is a clean end; a wrapped one is a cut
 			return out, nil
 		case sizeHint > total:
 			return out, fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut (%w)", total, sizeHint, io.ErrUnexpectedEOF)
