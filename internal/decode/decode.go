@@ -258,6 +258,8 @@ func explain(data []byte, err error) *Error {
 		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data))}
 	case errors.As(err, &syn) && errors.Is(syn.Err, jsontext.ErrDuplicateName):
 		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: errors.New("a key sent twice in one object: which value is meant cannot be known, so none is taken")}
+	case errors.As(err, &syn) && strings.Contains(syn.Err.Error(), "max depth"): // json/v2 does not export it
+		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: errors.New("values nested more than 10000 deep: no Chatwoot reply looks like that")}
 	case errors.As(err, &syn):
 		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: fmt.Errorf("the body is not valid JSON (at byte %d)", syn.ByteOffset)}
 	case errors.As(err, &sem) && errors.Is(sem.Err, errTooManyItems):
@@ -271,10 +273,16 @@ func explain(data []byte, err error) *Error {
 }
 
 // path renders a JSON Pointer as the client's field paths do:
-// /payload/3/messages/0/id as payload[3].messages[0].id.
+// /payload/3/messages/0/id as payload[3].messages[0].id; past 16 levels,
+// "…" stands for the rest.
 func path(p jsontext.Pointer) string {
 	var b strings.Builder
+	n := 0
 	for tok := range p.Tokens() {
+		if n++; n > 16 {
+			b.WriteString("…")
+			break
+		}
 		if _, err := strconv.Atoi(tok); err == nil {
 			b.WriteString("[" + tok + "]")
 			continue

@@ -267,10 +267,10 @@ func readBody(r io.Reader, sizeHint, limit int64, tok redact.Token) ([]byte, err
 		switch {
 		case total > limit:
 			return out, &tooLargeError{limit: limit}
+		case sizeHint > total && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
+			return out, fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut (%w)", total, sizeHint, io.ErrUnexpectedEOF)
 		case err == io.EOF: //nolint:errorlint // only the body's own io.EOF is a clean end; a wrapped one is a cut
 			return out, nil
-		case sizeHint > total:
-			return out, fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut (%w)", total, sizeHint, io.ErrUnexpectedEOF)
 		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 			return out, fmt.Errorf("the body ends after %d bytes, before its framing said it ends: the connection was cut (%w)", total, io.ErrUnexpectedEOF)
 		}
