@@ -64,7 +64,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	tok := s.token
 	c := &Client{server: origin.String(), defaults: s,
-		doer: &httpcall.Doer{HTTP: hc, Token: &tok, MaxBody: s.maxBodyBytes, Policy: httpcall.DefaultPolicy, Sleep: httpcall.Sleep}}
+		doer: &httpcall.Doer{HTTP: hc, Token: &tok, MaxBody: s.maxBodyBytes, Policy: httpcall.DefaultPolicy, Sleep: httpcall.Sleep, Call: s.call}}
 	if s.httpClient == nil {
 		c.doer.Slots = make(chan struct{}, 16) // the default transport's connections
 	}
@@ -193,31 +193,31 @@ func (c *Client) ListContactConversations(ctx context.Context, accountID, contac
 	if c == nil {
 		return nil, errors.New("chatwoot: ListContactConversations on a nil *Client: make one with NewClient")
 	}
-	call := c.defaults
-	if err := call.apply(opts); err != nil {
-		return nil, err
+	if ctx == nil {
+		return nil, errors.New("chatwoot: ListContactConversations: the context is nil: pass context.Background() or a context with a deadline")
+	}
+	if len(opts) > 0 { // else the doer's Call, the client's defaults, with no allocation
+		s := c.defaults
+		if err := s.apply(opts); err != nil {
+			return nil, err
+		}
+		if name := clientOnly(&s, &c.defaults); name != "" {
+			return nil, fmt.Errorf("chatwoot: ListContactConversations: %s is for a Client: pass it to NewClient", name)
+		}
+		ctx = httpcall.WithCall(ctx, &s.call)
 	}
 	switch {
-	case clientOnly(&call, &c.defaults) != "":
-		return nil, fmt.Errorf("chatwoot: ListContactConversations: %s is for a Client: pass it to NewClient", clientOnly(&call, &c.defaults))
-	case ctx == nil:
-		return nil, errors.New("chatwoot: ListContactConversations: the context is nil: pass context.Background() or a context with a deadline")
 	case accountID < 1:
 		return nil, fmt.Errorf("chatwoot: ListContactConversations: account id %d is not a positive integer: use the number after /app/accounts/ in Chatwoot's address bar", accountID)
 	case contactID < 1:
 		return nil, fmt.Errorf("chatwoot: ListContactConversations: contact id %d is not a positive integer: use the number after /contacts/ in Chatwoot's address bar", contactID)
 	}
-	resp, err := c.api.ListContactConversations(httpcall.WithCall(ctx, &call.call), accountID, contactID, acceptJSON)
+	resp, err := c.api.ListContactConversations(ctx, accountID, contactID)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = resp.Body.Close() }() // the doer read it whole: this frees nothing, but says so
 	return c.decodeReply(resp)
-}
-
-func acceptJSON(_ context.Context, req *http.Request) error {
-	req.Header.Set("Accept", "application/json")
-	return nil
 }
 
 // scratch holds the conversations of a reply while it is decoded, so that

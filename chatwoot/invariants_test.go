@@ -1007,3 +1007,38 @@ func TestScrub_FalsePositives(t *testing.T) {
 	}
 	assert.Less(t, redactions.Load(), int64(10), "false positives")
 }
+
+// contextDeafBody sends its bytes, then blocks until it is closed: a body of
+// a transport that does not end reads with the request's context.
+type contextDeafBody struct {
+	data   []byte
+	closed chan struct{}
+	once   sync.Once
+}
+
+func (b *contextDeafBody) Read(p []byte) (int, error) {
+	if len(b.data) > 0 {
+		n := copy(p, b.data)
+		b.data = b.data[n:]
+		return n, nil
+	}
+	<-b.closed
+	return 0, io.ErrUnexpectedEOF
+}
+
+func (b *contextDeafBody) Close() error { b.once.Do(func() { close(b.closed) }); return nil }
+
+// A transport other than net/http's may not end a body's reads with the
+// context: the client closes the body at the attempt's deadline.
+func TestInvariant_AStalledBodyOfAnotherTransportEndsByTheDeadline(t *testing.T) {
+	hc := &http.Client{Transport: chatwoot.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, ContentLength: -1,
+			Body: &contextDeafBody{data: []byte(`{"payload":[`), closed: make(chan struct{})}, Request: r}, nil
+	})}
+	c, err := chatwoot.NewClient("https://chat.example.com", chatwoot.WithAPIToken("tok_0123456789abcdef"), chatwoot.WithHTTPClient(hc))
+	require.NoError(t, err)
+	o := call(context.Background(), c, chatwoot.WithTimeout(200*time.Millisecond), chatwoot.WithMaxRetries(0))
+	require.Error(t, o.err)
+	assert.ErrorIs(t, o.err, context.DeadlineExceeded)
+	assert.Less(t, o.took, 5*time.Second)
+}

@@ -270,12 +270,22 @@ type RateLimiter interface {
 // rate.NewLimiter(45, 10) sends at most 2710 a minute.
 func WithRateLimiter(l RateLimiter) Option {
 	return func(s *settings) error {
-		if v := reflect.ValueOf(l); l == nil || v.Kind() == reflect.Pointer && v.IsNil() {
+		if l == nil || isNil(reflect.ValueOf(l)) {
 			return errors.New("chatwoot: WithRateLimiter: the limiter is nil: leave the option out to send without pacing")
 		}
 		s.call.Limiter = l
 		return nil
 	}
+}
+
+// isNil reports whether v is a nil of a kind that can be nil: a typed nil
+// in an interface is not == nil, and calling its method would panic.
+func isNil(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan, reflect.Slice, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }
 
 // WithInsecureHTTP allows a plain http:// base URL on a host other than this

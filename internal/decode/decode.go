@@ -25,6 +25,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 	"github.com/go-chatwoot/chatwoot-go/gen"
 	"github.com/go-chatwoot/chatwoot-go/internal/redact"
 )
@@ -66,8 +67,10 @@ func (e *Error) Unwrap() error { return e.Err }
 // and a decoder reused for its string cache.
 type budget struct {
 	items, bytes int
+	data         []byte // what is decoded: raw values are parts of it
 	opts         json.Options
 	dec          jsontext.Decoder
+	in           bytes.Buffer
 }
 
 // spend counts one item of size bytes, and reports whether it is too many.
@@ -87,26 +90,42 @@ var Counted = []reflect.Type{
 var budgets = sync.Pool{New: func() any {
 	b := &budget{}
 	b.opts = json.JoinOptions(jsontext.AllowInvalidUTF8(true), json.WithUnmarshalers(json.JoinUnmarshalers(
-		counted[gen.Message](b), counted[gen.Attachment](b), counted[gen.SLAEvent](b), counted[string](b))))
+		counted[gen.Message](b), counted[gen.Attachment](b), counted[gen.SLAEvent](b), counted[string](b),
+		json.UnmarshalFromFunc(b.raw))))
 	return b
 }}
 
-// getBudget returns a budget for decoding size bytes: MaxItems items, and
+// raw keeps a raw value (custom_attributes, a sender, …) as a part of the
+// bytes decoded, which the conversation keeps anyway, instead of a copy.
+func (b *budget) raw(dec *jsontext.Decoder, v *jsonvalue.Value) error {
+	val, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	end := int(dec.InputOffset())
+	if part := b.data[max(end-len(val), 0):end]; bytes.Equal(part, val) {
+		*v = jsonvalue.Value(part[:len(part):len(part)])
+	} else {
+		*v = bytes.Clone(val) // not expected; but never a part of the wrong bytes
+	}
+	return nil
+}
+
+// getBudget returns a budget for decoding data: MaxItems items, and
 // Go values of at most 32 KiB more than the bytes, so that a list of tiny
 // items ([{},{},…]) costs what its bytes do, not the size of the structs
 // they would fill.
-func getBudget(size int) *budget {
+func getBudget(data []byte) *budget {
 	b := budgets.Get().(*budget) //nolint:forcetypeassert // the pool holds nothing else
-	b.items, b.bytes = MaxItems, 32<<10+size
+	b.items, b.bytes, b.data = MaxItems, 32<<10+len(data), data
 	return b
 }
 
 func (b *budget) put() {
-	b.dec.Reset(emptyReader) // keeps no body alive
+	b.in, b.data = bytes.Buffer{}, nil
+	b.dec.Reset(&b.in) // keeps no body alive
 	budgets.Put(b)
 }
-
-var emptyReader = new(bytes.Buffer)
 
 var errTooManyItems = fmt.Errorf("the lists hold more than %d items, or more than the reply's size can fill: no Chatwoot reply looks like that", MaxItems)
 
@@ -125,11 +144,10 @@ func counted[T any](b *budget) *json.Unmarshalers {
 			if b.spend(size) {
 				return errTooManyItems
 			}
-			var v T
-			if err := json.UnmarshalDecode(dec, &v); err != nil {
+			list = append(list, *new(T)) // decoded in place: no copy on the heap
+			if err := json.UnmarshalDecode(dec, &list[len(list)-1]); err != nil {
 				return err
 			}
-			list = append(list, v)
 		}
 		*out = list
 		_, err := dec.ReadToken()
@@ -139,7 +157,7 @@ func counted[T any](b *budget) *json.Unmarshalers {
 
 // Into decodes data, one JSON value, into v with the bounds.
 func Into(data []byte, v any) *Error {
-	b := getBudget(len(data))
+	b := getBudget(data)
 	defer b.put()
 	if err := json.Unmarshal(data, v, b.opts); err != nil {
 		return explain(data, err)
@@ -151,10 +169,11 @@ func Into(data []byte, v any) *Error {
 // what next returns, then kept is given its JSON, a part of data. A body
 // without payload is explained with its "error" or "errors" value.
 func Reply(data []byte, tok redact.Token, next func() any, kept func(raw []byte) error) *Error {
-	b := getBudget(len(data))
+	b := getBudget(data)
 	defer b.put()
 	dec := &b.dec
-	dec.Reset(bytes.NewBuffer(data), b.opts)
+	b.in = *bytes.NewBuffer(data)
+	dec.Reset(&b.in, b.opts)
 	if dec.PeekKind() != '{' {
 		return notObject(data, dec, tok)
 	}

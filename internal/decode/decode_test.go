@@ -96,6 +96,20 @@ func TestReply_KeepsEachConversationsBytes(t *testing.T) {
 	assert.Equal(t, `{"id":2}`, string(raws[1]))
 }
 
+// A raw value is a part of the bytes decoded, not a copy, and cannot be
+// appended to over them.
+func TestReply_RawValuesArePartsOfTheBody(t *testing.T) {
+	data := []byte(`{"payload":[{"id":1,"custom_attributes": {"a":[1, 2]} ,"meta":{"assignee":{"id":5}}}]}`)
+	convs, _, err := reply(t, data)
+	require.Nil(t, err)
+	attrs := convs[0].CustomAttributes
+	assert.Equal(t, `{"a":[1, 2]}`, string(attrs))
+	assert.Equal(t, len(attrs), cap(attrs))
+	data[bytes.Index(data, []byte(`"a"`))+1] = 'b'
+	assert.Equal(t, `{"b":[1, 2]}`, string(attrs), "shares the body's bytes")
+	assert.Equal(t, `{"id":5}`, string(convs[0].Meta.Assignee))
+}
+
 func TestReply_Refusals(t *testing.T) {
 	for _, tc := range []struct{ name, body, field, says string }{
 		{"empty", "  ", "", "the body is empty"},

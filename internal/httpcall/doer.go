@@ -53,6 +53,9 @@ type Doer struct {
 	Slots  chan struct{}
 	Policy Policy
 	Sleep  func(context.Context, time.Duration) error // tests record waits instead
+	// Call is the call of a request whose context carries none (see
+	// WithCall); read only.
+	Call Call
 }
 
 // Do implements gen.HttpRequestDoer: it tries req as the Call in its
@@ -64,7 +67,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	call, _ := ctx.Value(callKey{}).(*Call)
 	if call == nil {
-		call = &Call{Timeout: 30 * time.Second}
+		call = &d.Call
 	}
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
@@ -149,11 +152,22 @@ func (d *Doer) attempt(ctx context.Context, req *http.Request, call *Call, n int
 		}
 		return nil, info, foreign(*d.Token, fmt.Sprintf("chatwoot: %s %s: ", req.Method, QuoteURL(*d.Token, req.URL)), err, info)
 	}
-	// Every read of the body ends by the attempt's deadline, even where
-	// the transport would not end it: closing the body ends a read.
-	stop := context.AfterFunc(actx, func() { _ = resp.Body.Close() })
-	defer stop()
-	defer drainAndClose(resp.Body)
+	// Every read of the body ends by the attempt's deadline: net/http's
+	// Transport ends it with the request's context; for another, closing
+	// the body ends a read.
+	raw, std := resp.Body, isNetHTTP(d.HTTP)
+	if !std {
+		stop := context.AfterFunc(actx, func() { _ = raw.Close() })
+		defer stop()
+	}
+	read := false // to its end: net/http's Close then returns at once
+	defer func() {
+		if read && std {
+			_ = raw.Close()
+		} else {
+			drainAndClose(raw)
+		}
+	}()
 	call.Response.record(resp, *d.Token)
 	ct := resp.Header.Get("Content-Type")
 	switch {
@@ -176,7 +190,7 @@ func (d *Doer) attempt(ctx context.Context, req *http.Request, call *Call, n int
 		return resp, retryInfo{}, d.DecodeError(resp, start, &decode.Error{Err: decode.NotJSON(ct, start, *d.Token)})
 	}
 	data, err := readBody(resp.Body, resp.ContentLength, d.MaxBody, *d.Token)
-	if err == nil {
+	if read = err == nil; read {
 		b := &body{data: data}
 		b.Reset(data)
 		resp.Body, resp.ContentLength = b, int64(len(data))
@@ -214,6 +228,18 @@ func (d *Doer) DecodeError(resp *http.Response, data []byte, e *decode.Error) *D
 		out.Method, out.URL = resp.Request.Method, QuoteURL(*d.Token, resp.Request.URL)
 	}
 	return out
+}
+
+// isNetHTTP reports whether hc's transport is net/http's, whose bodies end
+// their reads when the request's context ends, and close at once once read
+// to their end. Another transport's may do neither.
+func isNetHTTP(hc *http.Client) bool {
+	auth, ok := hc.Transport.(*authTransport)
+	if !ok {
+		return false
+	}
+	_, std := auth.base.(*http.Transport)
+	return std
 }
 
 // body is a 200's body, read whole: Body returns its bytes without a copy.

@@ -141,7 +141,7 @@ func TestSameOrigin(t *testing.T) {
 func TestAuthTransport_ClonesTheRequest(t *testing.T) {
 	origin, _ := url.Parse("https://chat.example.com/")
 	var seen []http.Header
-	tr := &authTransport{origin: origin, token: token, userAgent: "ua", base: roundTrip(func(r *http.Request) (*http.Response, error) {
+	tr := &authTransport{origin: origin, token: token, fixed: http.Header{"User-Agent": {"ua"}}, base: roundTrip(func(r *http.Request) (*http.Response, error) {
 		seen = append(seen, r.Header)
 		return &http.Response{StatusCode: 204, Body: http.NoBody}, nil
 	})}
