@@ -10,10 +10,10 @@ BENCH_COUNT   ?= 10
 FUZZ_TIME     ?= 60s
 
 # BENCH_BASE: the commit `make bench-compare` measures this tree against;
-# the default is 116a10c, the start of this round (the 0.2.0-dev work on a
-# lean module). Give another on the command line: make bench-compare
-# BENCH_BASE=18ed16f (0.1.0, untagged).
-BENCH_BASE    ?= 116a10c
+# the default is 129dcfc, the start of this round (the hand-built walk and
+# scanner, before json/v2). Give another on the command line: make
+# bench-compare BENCH_BASE=18ed16f (0.1.0, untagged).
+BENCH_BASE    ?= 129dcfc
 # GO127: the Go 1.27 toolchain (json/v2 under encoding/json) that
 # bench-compare runs on besides the local Go, fetched by GOTOOLCHAIN from
 # the Go module proxy; the same version .ci/run tests on.
