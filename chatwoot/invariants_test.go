@@ -1032,7 +1032,7 @@ func (b *contextDeafBody) Close() error { b.once.Do(func() { close(b.closed) });
 // context: the client closes the body at the attempt's deadline.
 func TestInvariant_AStalledBodyOfAnotherTransportEndsByTheDeadline(t *testing.T) {
 	hc := &http.Client{Transport: chatwoot.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, ContentLength: -1,
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, ContentLength: -1,
 			Body: &contextDeafBody{data: []byte(`{"payload":[`), closed: make(chan struct{})}, Request: r}, nil
 	})}
 	c, err := chatwoot.NewClient("https://chat.example.com", chatwoot.WithAPIToken("tok_0123456789abcdef"), chatwoot.WithHTTPClient(hc))

@@ -143,7 +143,7 @@ func TestAuthTransport_ClonesTheRequest(t *testing.T) {
 	var seen []http.Header
 	tr := &authTransport{origin: origin, token: token, fixed: http.Header{"User-Agent": {"ua"}}, base: roundTrip(func(r *http.Request) (*http.Response, error) {
 		seen = append(seen, r.Header)
-		return &http.Response{StatusCode: 204, Body: http.NoBody}, nil
+		return &http.Response{StatusCode: http.StatusNoContent, Body: http.NoBody}, nil
 	})}
 	req, _ := http.NewRequest(http.MethodGet, "https://chat.example.com/api", nil)
 	req.Header.Set(TokenHeader, "from the caller")
@@ -172,7 +172,7 @@ func TestResponse_RecordIsBounded(t *testing.T) {
 	h.Set("X-Echo", "token "+string(token))
 	h.Set("X-Big", strings.Repeat("x", 2<<20)+string(token))
 	var r Response
-	r.record(&http.Response{StatusCode: 200, Header: h}, token)
+	r.record(&http.Response{StatusCode: http.StatusOK, Header: h}, token)
 	n, size := 0, 0
 	for k, vs := range r.Header {
 		for _, v := range vs {
@@ -195,12 +195,12 @@ func TestPolicy_RateLimitWaitsWholeSecondsToTheNextWindow(t *testing.T) {
 	assert.Equal(t, 46*time.Second, p.untilNextWindow(h))
 	p.Now = func() time.Time { return date }
 	assert.Equal(t, 46*time.Second, p.untilNextWindow(http.Header{}), "by our clock, rounded up to a whole second")
-	ok, wait := p.afterStatus(&http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"7"}}}, 1)
+	ok, wait := p.afterStatus(&http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}}, 1)
 	assert.True(t, ok)
 	assert.Equal(t, 7*time.Second, wait)
-	ok, _ = p.afterStatus(&http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"3600"}}}, 1)
+	ok, _ = p.afterStatus(&http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"3600"}}}, 1)
 	assert.False(t, ok, "longer than MaxAsk: not retried")
-	ok, _ = p.afterStatus(&http.Response{StatusCode: 500, Header: http.Header{}}, 1)
+	ok, _ = p.afterStatus(&http.Response{StatusCode: http.StatusInternalServerError, Header: http.Header{}}, 1)
 	assert.False(t, ok)
 }
 
