@@ -367,7 +367,8 @@ func TestScrub_ShortAndZeroToken(t *testing.T) {
 }
 
 // Text without a run is returned as it is, without allocating, however
-// full of escapes.
+// full of escapes. (Averaged over 20 runs: one allocation of the runtime's
+// own during a run, on a busy machine, rounds away; one per Scrub does not.)
 func TestScrub_NoRunReturnsTextAsIs(t *testing.T) {
 	tok := redact.Token(token)
 	for name, text := range escapeTexts(256 << 10) {
@@ -376,7 +377,7 @@ func TestScrub_NoRunReturnsTextAsIs(t *testing.T) {
 		}
 		require.Empty(t, refRuns(token, text[:4096]), name)
 		var out string
-		allocs := testing.AllocsPerRun(1, func() { out = tok.Scrub(text) })
+		allocs := testing.AllocsPerRun(20, func() { out = tok.Scrub(text) })
 		assert.Zero(t, allocs, name)
 		assert.Equal(t, unsafe.StringData(text), unsafe.StringData(out), name)
 	}
