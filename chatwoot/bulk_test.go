@@ -181,6 +181,7 @@ func TestRetry_ACutBodyIsRetried(t *testing.T) {
 // A 200 whose body stalls after the headers ends by WithTimeout and is
 // retried; the last error matches the attempt's deadline.
 func TestRetry_AStalledBodyIsRetried(t *testing.T) {
+	t.Parallel() // waits on timers, measures no memory
 	var attempts atomic.Int32
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

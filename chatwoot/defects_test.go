@@ -193,8 +193,7 @@ func TestDefect_WithResponseIntoOnHugeHeaders(t *testing.T) {
 // its table). A Response records at most 100 of them, each cut and
 // scrubbed in a bounded window, so they cost the client next to nothing
 // (on 129dcfc, 366 MiB and a 100 ms deadline passed by a second).
-func TestDefect_HTTP2HeadersRepeatedByHPACK(t *testing.T) {
-	t.Parallel()
+func TestDefect_HTTP2HeadersRepeatedByHPACK(t *testing.T) { // not parallel: it measures memory
 	value := strings.Repeat("v", 4000)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for i := range 2400 {

@@ -431,6 +431,7 @@ func TestInvariant_A101AndSilenceEndsAtOnce(t *testing.T) {
 // Other 101s: without Upgrade headers, over HTTP/1.0, followed by a flood
 // instead of silence, and through the caller's own http.Client.
 func TestInvariant_Other101sEndAtOnce(t *testing.T) {
+	t.Parallel() // waits on timers, measures no memory
 	for name, tc := range map[string]struct {
 		reply string
 		opts  []chatwoot.Option
@@ -464,6 +465,7 @@ func stallingServer(t *testing.T, head string) string {
 const jsonHead = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
 
 func TestInvariant_AStalledBodyEndsByTheDeadline(t *testing.T) {
+	t.Parallel() // waits on timers, measures no memory
 	for name, head := range map[string]string{
 		"Content-Length, a part sent":     jsonHead + "Content-Length: 100\r\n\r\n" + `{"payload":[`,
 		"Content-Length, nothing sent":    jsonHead + "Content-Length: 100\r\n\r\n",
@@ -477,6 +479,7 @@ func TestInvariant_AStalledBodyEndsByTheDeadline(t *testing.T) {
 		"headers that never end":          jsonHead + "X-Slow: 1\r\n",
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			c := newClient(t, stallingServer(t, head))
 			o := call(context.Background(), c, chatwoot.WithTimeout(300*time.Millisecond))
 			require.Error(t, o.err)
@@ -492,6 +495,7 @@ func TestInvariant_AStalledBodyEndsByTheDeadline(t *testing.T) {
 // status's error: the wait is the drain that would let the connection be
 // reused.
 func TestInvariant_AStalledDrainEndsByTheDeadline(t *testing.T) {
+	t.Parallel() // waits on timers, measures no memory
 	for name, tc := range map[string]struct {
 		head string
 		want string
@@ -514,6 +518,7 @@ func TestInvariant_AStalledDrainEndsByTheDeadline(t *testing.T) {
 // The caller's context, not WithTimeout, is what ends the stall: the error
 // then matches the context's error, as ListContactConversations says.
 func TestInvariant_AStalledBodyEndsWithTheContext(t *testing.T) {
+	t.Parallel() // waits on timers, measures no memory
 	c := newClient(t, stallingServer(t, jsonHead+"Content-Length: 100\r\n\r\n"+`{"payload":[`))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
@@ -530,8 +535,9 @@ func TestInvariant_AStalledBodyEndsWithTheContext(t *testing.T) {
 
 // The caller's http.Client{Timeout: 1s} ends a stalled body too.
 func TestInvariant_AStalledBodyEndsByTheCallersHTTPClientTimeout(t *testing.T) {
+	t.Parallel() // waits on timers, measures no memory
 	c := newClient(t, stallingServer(t, jsonHead+"Content-Length: 100\r\n\r\n"+`{"payload":[`),
-		chatwoot.WithHTTPClient(&http.Client{Timeout: time.Second}))
+		chatwoot.WithHTTPClient(&http.Client{Timeout: 400 * time.Millisecond}))
 	o := call(context.Background(), c)
 	require.Error(t, o.err)
 	assert.Less(t, o.took, 2500*time.Millisecond)
@@ -541,6 +547,7 @@ func TestInvariant_AStalledBodyEndsByTheCallersHTTPClientTimeout(t *testing.T) {
 // 16 calls stalled in their bodies hold the 16 connections until their
 // deadline, then free them.
 func TestInvariant_StalledBodiesFreeTheirSlots(t *testing.T) {
+	t.Parallel() // waits on timers, measures no memory
 	var healthy atomic.Bool
 	url := tcpServer(t, func(conn net.Conn, _ *http.Request) {
 		if healthy.Load() {
@@ -734,6 +741,7 @@ func echoPlaces() []echoPlace {
 }
 
 func TestInvariant_TheTokenNeverShows(t *testing.T) {
+	t.Parallel() // waits on timers, measures no memory
 	var echo atomic.Value
 	var serve atomic.Value
 	url := serveRaw(t, func(w http.ResponseWriter, _ *http.Request) {

@@ -169,6 +169,7 @@ func TestLimits_AnErrorBodyIsReadOnlyInPart(t *testing.T) {
 
 // One Client, many goroutines: run with -race.
 func TestClient_IsSafeForConcurrentUse(t *testing.T) {
+	t.Parallel() // waits on timers, measures no memory
 	srv := chatwoottest.NewServer(t)
 	c, err := srv.Client()
 	require.NoError(t, err)
