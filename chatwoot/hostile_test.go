@@ -370,13 +370,14 @@ func TestTime_WaitingForAConnectionDoesNotCountAgainstTheAttempt(t *testing.T) {
 		defer inFlight.Add(-1)
 		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"payload":[]}`))
 	})
-	// Each attempt may take 400 ms; 200 calls through 16 connections take
-	// about 200/16 × 50 ms = 625 ms in all.
-	c := newClient(t, url, chatwoot.WithTimeout(400*time.Millisecond))
+	// Each attempt may take 1 s (ten times what it needs, for a loaded
+	// machine); 200 calls through 16 connections take about 200/16 × 100
+	// ms = 1.25 s in all, so a timeout that counted the queue would fail.
+	c := newClient(t, url, chatwoot.WithTimeout(time.Second))
 	var wg sync.WaitGroup
 	var failed atomic.Int32
 	for range 200 {

@@ -2,11 +2,15 @@ package httpcall
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -238,4 +242,66 @@ func TestForeignError_HidesAnUncleanCause(t *testing.T) {
 	big := errors.New(strings.Repeat("\x80", 9<<20))
 	err = foreign(token, "", big, retryInfo{})
 	assert.LessOrEqual(t, len(err.Error()), 4096, "a server-sized text is quoted in part")
+}
+
+// The default transport leaves gzip to the client, which decompresses it
+// with pooled state: bodies one after another (a pooled reader reused),
+// a body not read to its end, and a cut one, as net/http would.
+func TestGzipBody(t *testing.T) {
+	plain := []byte(`{"payload":[` + strings.Repeat(`{"id":1},`, 2000) + `{"id":2}]}`)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write(plain)
+	require.NoError(t, zw.Close())
+	var sawGzip atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept-Encoding") == "gzip" {
+			sawGzip.Add(1)
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		body := gz.Bytes()
+		if r.URL.Query().Has("cut") {
+			body = body[:len(body)/2]
+			w.Header().Set("Content-Length", strconv.Itoa(len(gz.Bytes())))
+		}
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	origin, _ := url.Parse(srv.URL + "/")
+	hc, err := NewHTTPClient(nil, origin, token, "ua", true)
+	require.NoError(t, err)
+	get := func(query string) *http.Response {
+		resp, err := hc.Get(srv.URL + "/x" + query)
+		require.NoError(t, err)
+		return resp
+	}
+	for range 3 {
+		resp := get("")
+		assert.True(t, resp.Uncompressed)
+		assert.Empty(t, resp.Header.Get("Content-Encoding"))
+		assert.EqualValues(t, -1, resp.ContentLength)
+		got, err := readBody(resp.Body, resp.ContentLength, 1<<20, token)
+		require.NoError(t, err)
+		assert.Equal(t, plain, got)
+		require.NoError(t, resp.Body.Close())
+		require.NoError(t, resp.Body.Close(), "a second Close does nothing")
+	}
+	resp := get("")
+	head := make([]byte, 10)
+	_, err = io.ReadFull(resp.Body, head)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close(), "closed before its end: not pooled")
+	_, err = readBody(get("?cut").Body, -1, 1<<20, token)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.EqualValues(t, 5, sawGzip.Load())
+
+	// A caller's http.Client decompresses as it was made to: not the client's business.
+	caller, err := NewHTTPClient(srv.Client(), origin, token, "ua", true)
+	require.NoError(t, err)
+	resp, err = caller.Get(srv.URL + "/x")
+	require.NoError(t, err)
+	got, err := readBody(resp.Body, resp.ContentLength, 1<<20, token)
+	require.NoError(t, err)
+	assert.Equal(t, plain, got)
+	_ = resp.Body.Close()
 }
