@@ -196,15 +196,18 @@ func TestRetry_AStalledBodyIsRetried(t *testing.T) {
 			go func() {
 				_, _ = http.ReadRequest(bufio.NewReader(conn))
 				_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"payload\":[")
-				time.Sleep(5 * time.Second)
+				time.Sleep(10 * time.Second)
 				_ = conn.Close()
 			}()
 		}
 	}()
-	c := newClient(t, "http://"+l.Addr().String(), chatwoot.WithTimeout(200*time.Millisecond), chatwoot.WithMaxRetries(1))
+	// 1 s: the head must arrive within the attempt on a loaded machine, so
+	// that it is the body that stalls (200 ms failed under -race beside two
+	// busy processes).
+	c := newClient(t, "http://"+l.Addr().String(), chatwoot.WithTimeout(time.Second), chatwoot.WithMaxRetries(1))
 	start := time.Now()
 	_, err = c.ListContactConversations(context.Background(), 3, 4821)
-	assert.Less(t, time.Since(start), 3*time.Second)
+	assert.Less(t, time.Since(start), 4500*time.Millisecond, "two attempts of 1 s and a wait, not the 10 s stall")
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.ErrorContains(t, err, "stalled")
 	assert.Equal(t, int32(2), attempts.Load())
