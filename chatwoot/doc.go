@@ -90,9 +90,10 @@
 // most 1000 conversations and 10000 list items, counted as they are decoded,
 // and the Go values they fill may take at most 32 KiB more than the body, so
 // a list of tiny items ([{},{},…]) costs what its bytes do. A value the client
-// skips (a key no field has) or keeps as sent costs its bytes and nothing
-// more; nesting is limited by json/v2. What a call holds is at most about
-// three times the body.
+// skips (a key no field has) costs nothing; one it keeps as sent (a
+// jsonvalue.Value: custom_attributes, a sender, …) is a part of the body,
+// not a copy. Nesting is limited by json/v2. What a call holds is at most
+// about three times the body.
 //
 // # The token
 //

@@ -145,7 +145,7 @@ const MaxResponseBytesLimit int64 = 1 << 30
 // is an error, not a partial list. For a Client only.
 //
 // Memory: a call holds at most about three times the body (the body, which
-// the conversations keep as their RawJSON, the strings and raw values
+// the conversations and their raw values keep as their JSON, the strings
 // decoded from it, and the structs of at most 1000 conversations and 10000
 // list items). It is read in 16 KiB pieces as it arrives, then copied once:
 // nothing is reserved ahead of the bytes received.
