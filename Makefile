@@ -106,6 +106,15 @@ bench-compare:
 	done
 	rm -rf bin/base
 
-## fuzz: fuzz the decoder for FUZZ_TIME (seeds run in every `go test`)
+## fuzz: run each fuzz target of a decoder of server bytes for FUZZ_TIME
+## (their seeds run in every `go test`); a short -fuzzminimizetime, or the
+## search spends its time minimizing one input
+FUZZ_TARGETS := ./chatwoot/:FuzzDecodeConversations ./chatwoot/:FuzzNoTokenInErrors \
+	./chatwoot/:FuzzConversationUnmarshalJSON ./internal/decode/:FuzzReply ./internal/decode/:FuzzInto \
+	./internal/decode/:FuzzText ./internal/httpcall/:FuzzReadBody ./internal/redact/:FuzzScrub \
+	./internal/redact/:FuzzQuote ./chatwoot/jsonvalue/:FuzzValue ./chatwoot/jsonvalue/:FuzzLenient
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzDecodeConversations -fuzztime $(FUZZ_TIME) -fuzzminimizetime 5s ./chatwoot/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== $${t#*:} in $${t%%:*}"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZ_TIME) -fuzzminimizetime 3s "$${t%%:*}"; \
+	done

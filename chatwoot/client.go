@@ -64,7 +64,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	tok := s.token
 	c := &Client{server: origin.String(), defaults: s,
-		doer: &httpcall.Doer{HTTP: hc, Token: &tok, MaxBody: s.maxBodyBytes, Policy: httpcall.DefaultPolicy, Sleep: httpcall.Sleep, Call: s.call}}
+		doer: &httpcall.Doer{HTTP: hc, Token: &tok, MaxBody: s.maxBodyBytes, Policy: httpcall.DefaultPolicy, Sleep: httpcall.Sleep}}
 	if s.httpClient == nil {
 		c.doer.Slots = make(chan struct{}, 16) // the default transport's connections
 	}
@@ -196,7 +196,8 @@ func (c *Client) ListContactConversations(ctx context.Context, accountID, contac
 	if ctx == nil {
 		return nil, errors.New("chatwoot: ListContactConversations: the context is nil: pass context.Background() or a context with a deadline")
 	}
-	if len(opts) > 0 { // else the doer's Call, the client's defaults, with no allocation
+	call := &c.defaults.call
+	if len(opts) > 0 {
 		s := c.defaults
 		if err := s.apply(opts); err != nil {
 			return nil, err
@@ -204,8 +205,11 @@ func (c *Client) ListContactConversations(ctx context.Context, accountID, contac
 		if name := clientOnly(&s, &c.defaults); name != "" {
 			return nil, fmt.Errorf("chatwoot: ListContactConversations: %s is for a Client: pass it to NewClient", name)
 		}
-		ctx = httpcall.WithCall(ctx, &s.call)
+		call = &s.call
 	}
+	// Always: a context kept from an earlier call (by a limiter, say) must
+	// not lend this call its settings.
+	ctx = httpcall.WithCall(ctx, call)
 	switch {
 	case accountID < 1:
 		return nil, fmt.Errorf("chatwoot: ListContactConversations: account id %d is not a positive integer: use the number after /app/accounts/ in Chatwoot's address bar", accountID)

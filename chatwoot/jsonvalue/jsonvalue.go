@@ -33,7 +33,9 @@ var utf8 = jsontext.AllowInvalidUTF8(true)
 // Value is one JSON value as the server sent it (compacted by encoding/json
 // when it is re-encoded). The zero Value is "absent": it encodes as null.
 // A Value the client decoded shares the bytes of the reply, which its
-// conversation keeps as RawJSON: read it, or copy it before you change it.
+// conversation keeps as RawJSON: read it, or copy it before you change it;
+// and keeping one Value keeps the whole reply in memory (bytes.Clone it to
+// keep it alone).
 type Value []byte
 
 // Kind is the JSON type of a Value.

@@ -53,9 +53,6 @@ type Doer struct {
 	Slots  chan struct{}
 	Policy Policy
 	Sleep  func(context.Context, time.Duration) error // tests record waits instead
-	// Call is the call of a request whose context carries none (see
-	// WithCall); read only.
-	Call Call
 }
 
 // Do implements gen.HttpRequestDoer: it tries req as the Call in its
@@ -67,7 +64,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	call, _ := ctx.Value(callKey{}).(*Call)
 	if call == nil {
-		call = &d.Call
+		call = &Call{Timeout: 30 * time.Second}
 	}
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
@@ -152,14 +149,12 @@ func (d *Doer) attempt(ctx context.Context, req *http.Request, call *Call, n int
 		}
 		return nil, info, foreign(*d.Token, fmt.Sprintf("chatwoot: %s %s: ", req.Method, QuoteURL(*d.Token, req.URL)), err, info)
 	}
-	// Every read of the body ends by the attempt's deadline: net/http's
-	// Transport ends it with the request's context; for another, closing
-	// the body ends a read.
+	// Every read of the body ends by the attempt's deadline, even where the
+	// transport would not end it (a protocol registered on an
+	// *http.Transport, another RoundTripper): closing the body ends a read.
 	raw, std := resp.Body, isNetHTTP(d.HTTP)
-	if !std {
-		stop := context.AfterFunc(actx, func() { _ = raw.Close() })
-		defer stop()
-	}
+	stop := context.AfterFunc(actx, func() { _ = raw.Close() })
+	defer stop()
 	read := false // to its end: net/http's Close then returns at once
 	defer func() {
 		if read && std {
@@ -230,9 +225,8 @@ func (d *Doer) DecodeError(resp *http.Response, data []byte, e *decode.Error) *D
 	return out
 }
 
-// isNetHTTP reports whether hc's transport is net/http's, whose bodies end
-// their reads when the request's context ends, and close at once once read
-// to their end. Another transport's may do neither.
+// isNetHTTP reports whether hc's transport is net/http's, whose bodies
+// close at once once read to their end; another transport's may not.
 func isNetHTTP(hc *http.Client) bool {
 	auth, ok := hc.Transport.(*authTransport)
 	if !ok {
@@ -293,10 +287,13 @@ func readBody(r io.Reader, sizeHint, limit int64, tok redact.Token) ([]byte, err
 		switch {
 		case total > limit:
 			return out, &tooLargeError{limit: limit}
-		case sizeHint > total && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
-			return out, fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut (%w)", total, sizeHint, io.ErrUnexpectedEOF)
 		case err == io.EOF: //nolint:errorlint // only the body's own io.EOF is a clean end; a wrapped one is a cut
+			// Even short of resp.ContentLength: a transport that
+			// decompresses may leave the compressed length there, and
+			// net/http's own ends a short body with io.ErrUnexpectedEOF.
 			return out, nil
+		case sizeHint > total && errors.Is(err, io.ErrUnexpectedEOF):
+			return out, fmt.Errorf("the body ends after %d bytes, before the %d its Content-Length promised: the connection was cut (%w)", total, sizeHint, io.ErrUnexpectedEOF)
 		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 			return out, fmt.Errorf("the body ends after %d bytes, before its framing said it ends: the connection was cut (%w)", total, io.ErrUnexpectedEOF)
 		}

@@ -54,6 +54,9 @@ func TestReadBody_OnlyEOFIsAnEnd(t *testing.T) {
 		{"eof", io.EOF, -1, ""},
 		{"eof with its length", io.EOF, int64(len(data)), ""},
 		{"a Content-Length cut", io.ErrUnexpectedEOF, int64(len(data)) + 10, "before the 50010 its Content-Length promised"},
+		// A transport that decompresses may leave the compressed length;
+		// net/http's own ends a short body with io.ErrUnexpectedEOF.
+		{"eof short of a length", io.EOF, int64(len(data)) + 10, ""},
 		{"a chunked, gzip or HTTP/2 cut", io.ErrUnexpectedEOF, -1, "before its framing said it ends"},
 		{"a wrapped EOF", &url.Error{Op: "read", Err: io.EOF}, -1, "before its framing said it ends"},
 		{"a reset", errors.New("connection reset by peer " + string(token)), -1, "the body was cut after 50000 bytes"},
@@ -93,8 +96,8 @@ func TestReadBody_ReservesNothingAhead(t *testing.T) {
 	})
 	assert.LessOrEqual(t, allocs, 3.0, "the bytes, and the list of pooled chunks")
 	got, err := readBody(strings.NewReader(`{}`), 1<<30, 1<<30, token)
+	require.NoError(t, err)
 	assert.Equal(t, 2, cap(got))
-	assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "short of its Content-Length")
 }
 
 func FuzzReadBody(f *testing.F) {
@@ -107,7 +110,7 @@ func FuzzReadBody(f *testing.F) {
 		}
 		got, err := readBody(&ending{data: data, step: int(step%4096) + 1, err: end}, hint, 1<<20, token)
 		assert.Equal(t, string(data), string(got))
-		assert.Equal(t, cut || hint > int64(len(data)), err != nil, "a cut, or short of its Content-Length")
+		assert.Equal(t, cut, err != nil)
 		if err != nil {
 			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 		}

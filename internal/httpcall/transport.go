@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -146,7 +145,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		out.Header[k] = v
 	}
 	delete(out.Header, TokenHeader)
-	maps.Copy(out.Header, t.fixed)
+	values := make([]string, 0, len(t.fixed)) // the request's own: a transport may edit a value in place
+	for k, v := range t.fixed {
+		values = append(values, v[0])
+		out.Header[k] = values[len(values)-1 : len(values) : len(values)]
+	}
 	if sameOrigin(t.origin, req.URL) {
 		out.Header[TokenHeader] = []string{string(t.token)}
 	}

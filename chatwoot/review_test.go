@@ -1,0 +1,148 @@
+package chatwoot_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+)
+
+// Regressions a hostile review found in this round's own changes.
+
+// naiveGunzip decompresses gzip itself but leaves ContentLength at the
+// compressed size, as hand-rolled transports do.
+type naiveGunzip struct{ base http.RoundTripper }
+
+func (g naiveGunzip) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Accept-Encoding", "gzip")
+	resp, err := g.base.RoundTrip(r)
+	if err != nil || resp.Header.Get("Content-Encoding") != "gzip" {
+		return resp, err
+	}
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{zr, resp.Body}
+	return resp, nil
+}
+
+// A body that ends with io.EOF short of resp.ContentLength is whole: a
+// transport that decompresses may leave the compressed length there
+// (net/http's own ends a cut body with io.ErrUnexpectedEOF, which is a cut).
+func TestReview_ACleanEndShortOfTheLengthIsWhole(t *testing.T) {
+	t.Parallel()
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		_, _ = zw.Write([]byte(`{"payload":[]}`))
+		_ = zw.Close()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+		_, _ = w.Write(buf.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL, chatwoot.WithHTTPClient(&http.Client{Transport: naiveGunzip{http.DefaultTransport}}), chatwoot.WithInsecureHTTP())
+	chatwoot.ShortenWaits(c)
+	convs, err := c.ListContactConversations(context.Background(), 3, 4821)
+	require.NoError(t, err)
+	assert.Empty(t, convs)
+	assert.EqualValues(t, 1, requests.Load())
+}
+
+// neverEnding is a body whose reads end only when it is closed.
+type neverEnding struct{ closed chan struct{} }
+
+func (b *neverEnding) Read([]byte) (int, error) { <-b.closed; return 0, io.ErrClosedPipe }
+func (b *neverEnding) Close() error {
+	select {
+	case <-b.closed:
+	default:
+		close(b.closed)
+	}
+	return nil
+}
+
+// A protocol registered on a caller's *http.Transport hands its requests
+// to another RoundTripper, whose body may ignore the context: the attempt's
+// deadline still ends the read.
+func TestReview_ARegisteredProtocolsBodyEndsByTheDeadline(t *testing.T) {
+	t.Parallel()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.RegisterProtocol("https", chatwoot.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: &neverEnding{closed: make(chan struct{})}, ContentLength: -1, Request: r}, nil
+	}))
+	c := newClient(t, "https://chat.example.com", chatwoot.WithHTTPClient(&http.Client{Transport: tr}),
+		chatwoot.WithTimeout(200*time.Millisecond), chatwoot.WithMaxRetries(0))
+	o := call(context.Background(), c)
+	require.Error(t, o.err)
+	assert.ErrorIs(t, o.err, context.DeadlineExceeded)
+	assert.Less(t, o.took, 5*time.Second)
+}
+
+// A transport that edits a header value in place changes its request only,
+// never the next one.
+func TestReview_EachRequestHasItsOwnHeaderValues(t *testing.T) {
+	t.Parallel()
+	var seen []string
+	rt := chatwoot.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
+		seen = append(seen, r.Header.Get("User-Agent")+" | "+r.Header.Get("Accept"))
+		r.Header["User-Agent"][0], r.Header["Accept"][0] = "edited", "edited"
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(bytes.NewReader([]byte(`{"payload":[]}`))), ContentLength: -1, Request: r}, nil
+	})
+	c := newClient(t, "https://chat.example.com", chatwoot.WithHTTPClient(&http.Client{Transport: rt}))
+	for range 2 {
+		_, err := c.ListContactConversations(context.Background(), 3, 4821)
+		require.NoError(t, err)
+	}
+	require.Len(t, seen, 2)
+	assert.Equal(t, seen[0], seen[1])
+	assert.Equal(t, "chatwoot-go/"+chatwoot.Version+" | application/json", seen[1])
+}
+
+// contextKeeper keeps the context its Wait is given.
+type contextKeeper struct{ kept chan context.Context }
+
+func (k contextKeeper) Wait(ctx context.Context) error {
+	select {
+	case k.kept <- ctx:
+	default:
+	}
+	return nil
+}
+
+// A call made on a context kept from an earlier call (by its limiter, its
+// logger or its transport) has its own settings, not the earlier call's.
+func TestReview_AKeptContextLendsNoSettings(t *testing.T) {
+	srv, _ := serveBody(t, http.StatusOK, "application/json", []byte(`{"payload":[]}`))
+	c := newClient(t, srv.URL)
+	keeper := contextKeeper{kept: make(chan context.Context, 1)}
+	var first chatwoot.Response
+	_, err := c.ListContactConversations(context.Background(), 3, 4821, chatwoot.WithRateLimiter(keeper), chatwoot.WithResponseInto(&first))
+	require.NoError(t, err)
+	kept := <-keeper.kept
+	first = chatwoot.Response{}
+	_, err = c.ListContactConversations(context.WithoutCancel(kept), 3, 4822)
+	require.NoError(t, err)
+	assert.Zero(t, first, "the second call recorded nothing in the first call's Response")
+}
