@@ -169,6 +169,7 @@ func TestInject_AcceptsEveryFaultThatCanBeServed(t *testing.T) {
 // A 1xx status is sent as the final reply, then silence: the connection
 // stays open, and nothing else comes, until the server closes.
 func TestFaults_InformationalStatusThenSilence(t *testing.T) {
+	t.Parallel() // waits on the clock, not the CPU
 	for _, status := range []int{101, 103} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			srv := chatwoottest.NewServer(t)
@@ -222,6 +223,7 @@ func TestFaults_InformationalStatusThenSilence(t *testing.T) {
 // A hand-built 429 without a Date or a Retry-After gets RateLimited's
 // Date: package chatwoot waits about a second, not for the real minute.
 func TestFaults_A429WithoutHeadersWaitsASecond(t *testing.T) {
+	t.Parallel() // waits on the clock, not the CPU
 	srv := chatwoottest.NewServer(t)
 	srv.Inject(chatwoottest.Fault{Status: http.StatusTooManyRequests, ContentType: "text/plain", Body: "Retry later\n"})
 	req, err := http.NewRequest(http.MethodGet, srv.URL+demoPath, nil)
@@ -253,7 +255,7 @@ func TestFaults_A429WithoutHeadersWaitsASecond(t *testing.T) {
 }
 
 // chatwootWait is the wait package chatwoot computes after a 429 without
-// Retry-After (retry.go, untilNextWindow, without its jitter): to the end
+// Retry-After (internal/httpcall, Policy.untilNextWindow, without its jitter): to the end
 // of the one-minute window by the reply's Date.
 func chatwootWait(t *testing.T, h http.Header) time.Duration {
 	t.Helper()

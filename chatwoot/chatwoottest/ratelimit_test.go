@@ -33,6 +33,7 @@ func admittedPerWindow(reqs []chatwoottest.Request, window time.Duration) (map[i
 // call succeeds, the client having waited out each 429, and no window let
 // more than 5 through.
 func TestWithRateLimit_TheClientWaitsForTheFakesWindow(t *testing.T) {
+	t.Parallel() // waits on the clock, not the CPU
 	const n, window = 5, 500 * time.Millisecond
 	srv := chatwoottest.NewServer(t, chatwoottest.WithRateLimit(n, window))
 	c, err := srv.Client()

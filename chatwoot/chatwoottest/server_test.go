@@ -286,6 +286,7 @@ func TestFaults_ResetCostsOneAttemptOnAReusedConnection(t *testing.T) {
 
 // RateLimited makes a client wait about a second, not a minute.
 func TestFaults_RateLimitedWaitsASecond(t *testing.T) {
+	t.Parallel() // waits on the clock, not the CPU
 	srv := chatwoottest.NewServer(t)
 	c, err := srv.Client()
 	require.NoError(t, err)
@@ -295,7 +296,7 @@ func TestFaults_RateLimitedWaitsASecond(t *testing.T) {
 	require.NoError(t, err)
 	took := time.Since(start)
 	assert.GreaterOrEqual(t, took, time.Second)
-	assert.Less(t, took, 3*time.Second)
+	assert.Less(t, took, 5*time.Second, "a second and its jitter, with room for a busy machine; not a minute")
 
 	var resp chatwoot.Response
 	srv.Inject(chatwoottest.RateLimitedFor(45 * time.Second))
