@@ -189,7 +189,8 @@ const DefaultMaxRetryWait = 30 * time.Second
 
 // WithMaxRetryWait sets how long one call may spend waiting between
 // attempts, all waits together (the default is DefaultMaxRetryWait; 0
-// means never wait, so never retry; at most 15 minutes). A retry whose wait
+// allows no waiting, so only a reply whose Retry-After is 0 is retried; at
+// most 15 minutes). A retry whose wait
 // would go past it is not made: the call returns the last error, and for a
 // 429 APIError.RetryAfter says when to come back. For a Client or one call.
 func WithMaxRetryWait(d time.Duration) Option {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"
 )
 
 // Regressions a hostile review found in this round's own changes.
@@ -145,4 +147,30 @@ func TestReview_AKeptContextLendsNoSettings(t *testing.T) {
 	_, err = c.ListContactConversations(context.WithoutCancel(kept), 3, 4822)
 	require.NoError(t, err)
 	assert.Zero(t, first, "the second call recorded nothing in the first call's Response")
+}
+
+// A call that ends while waiting for the limiter before a retry names the
+// attempt it made: its error matches the limiter's and the last reply's,
+// and its Response counts the requests made, not the one never sent.
+func TestReview_AnEndBeforeARetryKeepsTheLastAttempt(t *testing.T) {
+	srv, c, _ := fakeWithRetries(t)
+	srv.Inject(chatwoottest.DatabaseTimeout())
+	refused := errors.New("over quota")
+	var waits atomic.Int32
+	limiter := limiterFunc(func(context.Context) error {
+		if waits.Add(1) == 2 {
+			return refused
+		}
+		return nil
+	})
+	var resp chatwoot.Response
+	_, err := listDemoCtx(context.Background(), c, chatwoot.WithRateLimiter(limiter), chatwoot.WithResponseInto(&resp))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, refused)
+	assert.ErrorIs(t, err, chatwoot.ErrServerTimeout, "the 422 the call got")
+	assert.NotContains(t, err.Error(), "nothing was sent")
+	assert.Len(t, srv.Requests(), 1)
+	assert.Equal(t, 1, resp.Attempts)
+	_, ok := chatwoot.Retryable(err)
+	assert.False(t, ok)
 }

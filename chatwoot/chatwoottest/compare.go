@@ -46,6 +46,7 @@ type Difference struct {
 	Detail string
 }
 
+// String formats the difference as "KIND PATH: DETAIL", as -check prints it.
 func (d Difference) String() string {
 	if d.Detail == "" {
 		return fmt.Sprintf("%s %s", d.Kind, d.Path)

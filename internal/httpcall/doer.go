@@ -67,15 +67,21 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 		call = &Call{Timeout: 30 * time.Second}
 	}
 	var waited time.Duration
+	var last error // the previous attempt's
 	for attempt := 1; ; attempt++ {
+		if err := d.start(ctx, call); err != nil {
+			what := "waiting to send, nothing was sent"
+			if last != nil {
+				what = "waiting to send the next attempt"
+			}
+			return nil, d.ended(req, what, err, last)
+		}
 		if call.Response != nil {
 			call.Response.Attempts, call.Response.Waited = attempt, waited
 		}
-		if err := d.start(ctx, call); err != nil {
-			return nil, d.ended(req, "waiting to send, nothing was sent", err, nil)
-		}
 		start := time.Now()
 		resp, info, err := d.attempt(ctx, req, call, attempt)
+		last = err
 		retry := err != nil && info.retry && ctx.Err() == nil && attempt <= call.MaxRetries && waited+info.wait <= call.MaxWait
 		if deadline, ok := ctx.Deadline(); retry && ok && time.Now().Add(info.wait).After(deadline) {
 			retry = false // the context would end first: no use starting the wait

@@ -19,7 +19,8 @@ type Response struct {
 	// RequestID is the server's id for the request, from its X-Request-Id
 	// header (Rails sends one): the key to the server's logs.
 	RequestID string
-	// Attempts is how many requests the call made (1 without retries).
+	// Attempts is how many requests the call made (1 without retries); an
+	// attempt that ended while waiting for the rate limiter is not one.
 	Attempts int
 	// Waited is the time the call spent waiting between attempts.
 	Waited time.Duration
