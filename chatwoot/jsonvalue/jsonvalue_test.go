@@ -117,3 +117,31 @@ func TestLenient_FitsOrKeeps(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"id":2,"ended_at":null}`, string(out), "a Lenient built in Go encodes its Value")
 }
+
+// One rule for names, json/v2's, as the client's: a name binds only to a
+// field of exactly that spelling, and a name sent twice is refused.
+func TestValue_OneRuleForNames(t *testing.T) {
+	type call struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+	}
+	var c call
+	require.NoError(t, jsonvalue.Value(`{"id":1,"ID":2,"Status":"x","ſtatus":"y"}`).Decode(&c))
+	assert.Equal(t, call{ID: 1}, c, "another case binds to nothing")
+	assert.Error(t, jsonvalue.Value(`{"id":1,"id":2}`).Decode(&c))
+
+	var l jsonvalue.Lenient[call]
+	require.NoError(t, json.Unmarshal([]byte(`{"id":1,"ID":2}`), &l))
+	got, ok := l.Get()
+	assert.True(t, ok)
+	assert.Equal(t, call{ID: 1}, got)
+	assert.JSONEq(t, `{"id":1,"ID":2}`, string(l.Raw), "the other key stays in Raw")
+	require.NoError(t, json.Unmarshal([]byte(`{"id":1,"id":2}`), &l))
+	_, ok = l.Get()
+	assert.False(t, ok, "a name sent twice does not fit")
+
+	_, ok = jsonvalue.Value(`{"a":1,"a":2}`).Object()
+	assert.False(t, ok)
+	assert.Empty(t, jsonvalue.Value(`{"a":1,"a":2}`).Get("a"))
+	assert.Empty(t, jsonvalue.Value(`{"A":1}`).Get("a"))
+}
