@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -173,4 +174,36 @@ func TestReview_AnEndBeforeARetryKeepsTheLastAttempt(t *testing.T) {
 	assert.Equal(t, 1, resp.Attempts)
 	_, ok := chatwoot.Retryable(err)
 	assert.False(t, ok)
+}
+
+// The client's own gzip reading leaves the connection reusable: a body
+// decompressed to its end has been read to its end.
+func TestReview_GzipRepliesReuseTheConnection(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write(twentyConversations(t))
+	require.NoError(t, zw.Close())
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Encoding", "gzip")
+		for i := range 4 { // chunked: no length
+			_, _ = w.Write(buf.Bytes()[i*buf.Len()/4 : (i+1)*buf.Len()/4])
+			w.(http.Flusher).Flush()
+		}
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL)
+	for range 20 {
+		convs, err := c.ListContactConversations(context.Background(), 3, 4821)
+		require.NoError(t, err)
+		require.Len(t, convs, 20)
+	}
+	assert.EqualValues(t, 1, conns.Load())
 }
