@@ -1,6 +1,8 @@
 package chatwoot_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"net"
 	"net/http"
@@ -14,14 +16,30 @@ import (
 )
 
 // countingServer serves a 20-conversation reply and counts the connections
-// clients open to it.
-func countingServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
+// clients open to it. Gzipped, the reply is compressed and sent in four
+// flushed pieces (chunked, no length), as nginx's gzip does.
+func countingServer(t *testing.T, gzipped bool) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	body := twentyConversations(t)
+	if gzipped {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		_, _ = zw.Write(body)
+		require.NoError(t, zw.Close())
+		body = buf.Bytes()
+	}
 	var conns atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
+		if !gzipped {
+			_, _ = w.Write(body)
+			return
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		for i := range 4 {
+			_, _ = w.Write(body[i*len(body)/4 : (i+1)*len(body)/4])
+			w.(http.Flusher).Flush()
+		}
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
@@ -34,18 +52,24 @@ func countingServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 }
 
 func TestConnections_SequentialCallsReuseOne(t *testing.T) {
-	srv, conns := countingServer(t)
-	c := newClient(t, srv.URL)
-	for range 200 {
-		convs, err := c.ListContactConversations(context.Background(), 3, 4821)
-		require.NoError(t, err)
-		require.Len(t, convs, 20)
+	for name, gzipped := range map[string]bool{"plain": false, "gzip, chunked": true} {
+		t.Run(name, func(t *testing.T) {
+			srv, conns := countingServer(t, gzipped)
+			c := newClient(t, srv.URL)
+			for range 200 {
+				convs, err := c.ListContactConversations(context.Background(), 3, 4821)
+				require.NoError(t, err)
+				require.Len(t, convs, 20)
+			}
+			// The client's own gzip reading, decompressed to its end, has
+			// read the body to its end too.
+			assert.Equal(t, int32(1), conns.Load(), "each body is read to the end and closed, so the connection goes back to the pool")
+		})
 	}
-	assert.Equal(t, int32(1), conns.Load(), "each body is read to the end and closed, so the connection goes back to the pool")
 }
 
 func TestConnections_ConcurrentCallsOpenAtMostOnePerGoroutine(t *testing.T) {
-	srv, conns := countingServer(t)
+	srv, conns := countingServer(t, false)
 	c := newClient(t, srv.URL)
 	var wg sync.WaitGroup
 	var failures atomic.Int32

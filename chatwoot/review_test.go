@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -71,19 +70,6 @@ func TestReview_ACleanEndShortOfTheLengthIsWhole(t *testing.T) {
 	assert.EqualValues(t, 1, requests.Load())
 }
 
-// neverEnding is a body whose reads end only when it is closed.
-type neverEnding struct{ closed chan struct{} }
-
-func (b *neverEnding) Read([]byte) (int, error) { <-b.closed; return 0, io.ErrClosedPipe }
-func (b *neverEnding) Close() error {
-	select {
-	case <-b.closed:
-	default:
-		close(b.closed)
-	}
-	return nil
-}
-
 // A protocol registered on a caller's *http.Transport hands its requests
 // to another RoundTripper, whose body may ignore the context: the attempt's
 // deadline still ends the read.
@@ -92,7 +78,7 @@ func TestReview_ARegisteredProtocolsBodyEndsByTheDeadline(t *testing.T) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.RegisterProtocol("https", chatwoot.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
-			Body: &neverEnding{closed: make(chan struct{})}, ContentLength: -1, Request: r}, nil
+			Body: &contextDeafBody{closed: make(chan struct{})}, ContentLength: -1, Request: r}, nil
 	}))
 	c := newClient(t, "https://chat.example.com", chatwoot.WithHTTPClient(&http.Client{Transport: tr}),
 		chatwoot.WithTimeout(200*time.Millisecond), chatwoot.WithMaxRetries(0))
@@ -174,36 +160,4 @@ func TestReview_AnEndBeforeARetryKeepsTheLastAttempt(t *testing.T) {
 	assert.Equal(t, 1, resp.Attempts)
 	_, ok := chatwoot.Retryable(err)
 	assert.False(t, ok)
-}
-
-// The client's own gzip reading leaves the connection reusable: a body
-// decompressed to its end has been read to its end.
-func TestReview_GzipRepliesReuseTheConnection(t *testing.T) {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	_, _ = zw.Write(twentyConversations(t))
-	require.NoError(t, zw.Close())
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Encoding", "gzip")
-		for i := range 4 { // chunked: no length
-			_, _ = w.Write(buf.Bytes()[i*buf.Len()/4 : (i+1)*buf.Len()/4])
-			w.(http.Flusher).Flush()
-		}
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	c := newClient(t, srv.URL)
-	for range 20 {
-		convs, err := c.ListContactConversations(context.Background(), 3, 4821)
-		require.NoError(t, err)
-		require.Len(t, convs, 20)
-	}
-	assert.EqualValues(t, 1, conns.Load())
 }
