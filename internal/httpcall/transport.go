@@ -171,16 +171,17 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // closed from another): Close closes the body first, which ends a read in
 // progress, then gives the state back under the lock that reads hold.
 type gzipBody struct {
-	body  io.ReadCloser
-	mu    sync.Mutex
-	state *gzipState // nil once closed
-	err   error      // sticky: the first error, io.EOF at the end
+	body    io.ReadCloser
+	mu      sync.Mutex
+	state   *gzipState // nil once closed
+	started bool       // state reads from body
+	err     error      // sticky: the first error, io.EOF at the end
 }
 
+// gzipState is what a gzipBody reuses: its buffer and decompressor.
 type gzipState struct {
-	br      bufio.Reader
-	zr      gzip.Reader
-	started bool
+	br bufio.Reader
+	zr gzip.Reader
 }
 
 var gzipStates = sync.Pool{New: func() any { return new(gzipState) }}
@@ -195,8 +196,8 @@ func (g *gzipBody) Read(p []byte) (int, error) {
 		return 0, g.err
 	case g.state == nil:
 		return 0, errReadAfterClose
-	case !g.state.started:
-		g.state.started = true
+	case !g.started:
+		g.started = true
 		g.state.br.Reset(g.body)
 		if g.err = g.state.zr.Reset(&g.state.br); g.err != nil {
 			return 0, g.err
@@ -212,8 +213,7 @@ func (g *gzipBody) Close() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.state != nil {
-		g.state.br.Reset(nil)
-		g.state.started = false
+		g.state.br.Reset(nil) // holds no body
 		gzipStates.Put(g.state)
 		g.state = nil
 	}
