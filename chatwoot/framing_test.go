@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -406,5 +407,51 @@ func TestFraming_AnEncodingTheTransportDoesNotDecode(t *testing.T) {
 		assert.Empty(t, waits.Waits(), enc)
 		assert.EqualValues(t, 1, srv.requests.Load(), enc)
 		assert.Less(t, len(err.Error()), 4096, enc)
+	}
+}
+
+// Attacks on the client's own gzip reading that no framing above makes: a
+// Content-Encoding in capitals, garbage after the gzip stream, a second
+// gzip member, an empty gzip body, and the token in the garbage. Each ends
+// at once with a bounded error that holds no token; none is taken as whole
+// when it is not.
+func TestFraming_GzipOddities(t *testing.T) {
+	t.Parallel()
+	gz := func(s string) []byte {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		_, _ = zw.Write([]byte(s))
+		_ = zw.Close()
+		return buf.Bytes()
+	}
+	reply := `{"payload":[]}`
+	for _, tc := range []struct {
+		name, encoding string
+		body           []byte
+		whole          bool
+	}{
+		{"GZIP in capitals", "GZIP", gz(reply), true},
+		{"garbage after the stream", "gzip", append(gz(reply), []byte("garbage "+testToken)...), false},
+		{"a second member", "gzip", append(gz(reply), gz(reply)...), false},
+		{"an empty body", "gzip", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			head := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: %s\r\nContent-Length: %d\r\n\r\n", tc.encoding, len(tc.body))
+			c := newClient(t, bytesServer(t, append([]byte(head), tc.body...)), chatwoot.WithMaxRetries(0))
+			start := time.Now()
+			convs, err := c.ListContactConversations(context.Background(), 3, 4821)
+			assert.Less(t, time.Since(start), 5*time.Second)
+			if tc.whole {
+				require.NoError(t, err)
+				assert.Empty(t, convs)
+				return
+			}
+			require.Error(t, err)
+			assert.Nil(t, convs)
+			assert.Less(t, len(err.Error()), 4096)
+			assert.NotContains(t, fmt.Sprintf("%+v", err), testToken)
+			t.Logf("%v", err)
+		})
 	}
 }
