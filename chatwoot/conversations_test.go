@@ -3,6 +3,8 @@ package chatwoot_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"net/http"
 	"testing"
 	"time"
@@ -59,9 +61,9 @@ func TestListContactConversations_SharedExample(t *testing.T) {
 
 	open := convs[0]
 	assert.Equal(t, int64(1542), open.ID)
-	assert.Equal(t, chatwoot.ConversationStatusOpen, open.Status)
+	assert.Equal(t, gen.ConversationStatusOpen, open.Status)
 	require.NotNil(t, open.Priority)
-	assert.Equal(t, chatwoot.ConversationPriorityHigh, *open.Priority)
+	assert.Equal(t, gen.ConversationPriorityHigh, *open.Priority)
 	assert.Equal(t, []string{"billing", "vip"}, open.Labels)
 	assert.Equal(t, "5b0c9d4e-2f7a-4c1e-9a53-0d6f1e8b7c21", open.UUID)
 	assert.Equal(t, utc("2026-06-17T10:22:05.498213Z"), open.UpdatedAt.Time(), "the float updated_at, to the microsecond")
@@ -83,7 +85,7 @@ func TestListContactConversations_SharedExample(t *testing.T) {
 	assert.Equal(t, "billing", open.Meta.Team.Name)
 	assignee, ok := open.Assignee()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.Assignee{Kind: chatwoot.AssigneeTypeUser, ID: 12, Name: "Sam"}, withoutRaw(assignee))
+	assert.Equal(t, chatwoot.Assignee{Kind: gen.AssigneeTypeUser, ID: 12, Name: "Sam"}, withoutRaw(assignee))
 	agent, ok := assignee.Agent()
 	require.True(t, ok)
 	_, isBot := assignee.AgentBot()
@@ -94,7 +96,7 @@ func TestListContactConversations_SharedExample(t *testing.T) {
 
 	require.Len(t, open.Messages, 1)
 	msg := open.Messages[0]
-	assert.Equal(t, chatwoot.MessageTypeIncoming, msg.MessageType)
+	assert.Equal(t, messagetype.Incoming, msg.MessageType)
 	assert.Equal(t, utc("2026-06-17T10:22:05.702Z"), msg.UpdatedAt.UTC(), "message updated_at is an ISO string")
 	require.Len(t, msg.Attachments, 1)
 	assert.Equal(t, "image", string(msg.Attachments[0].FileType))
@@ -119,7 +121,7 @@ func TestListContactConversations_SharedExample(t *testing.T) {
 	assert.Empty(t, *open.SLAEvents)
 
 	resolved := convs[1]
-	assert.Equal(t, chatwoot.ConversationStatusResolved, resolved.Status)
+	assert.Equal(t, gen.ConversationStatusResolved, resolved.Status)
 	assert.Nil(t, resolved.Priority)
 	assert.Nil(t, resolved.Meta.Assignee)
 	assert.Nil(t, resolved.Meta.AssigneeType)
@@ -142,7 +144,7 @@ func TestListContactConversations_SnoozedWithBotAssignees(t *testing.T) {
 	require.Len(t, convs, 2)
 
 	snoozed := convs[0]
-	assert.Equal(t, chatwoot.ConversationStatusSnoozed, snoozed.Status)
+	assert.Equal(t, gen.ConversationStatusSnoozed, snoozed.Status)
 	require.NotNil(t, snoozed.SnoozedUntil)
 	assert.Equal(t, utc("2026-06-18T07:00:00Z"), snoozed.SnoozedUntil.UTC())
 	assert.Nil(t, snoozed.Meta.HMACVerified, "hmac_verified is null without a contact inbox")
@@ -151,7 +153,7 @@ func TestListContactConversations_SnoozedWithBotAssignees(t *testing.T) {
 	assert.Nil(t, snoozed.SLAEvents)
 
 	activity := snoozed.Messages[0]
-	assert.Equal(t, chatwoot.MessageTypeActivity, activity.MessageType)
+	assert.Equal(t, messagetype.Activity, activity.MessageType)
 	assert.Nil(t, activity.Sender)
 	assert.Nil(t, activity.SenderType)
 	_, hasSender := chatwoot.SenderOf(&activity)
@@ -161,7 +163,7 @@ func TestListContactConversations_SnoozedWithBotAssignees(t *testing.T) {
 
 	assignee, ok := snoozed.Assignee()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.AssigneeTypeAgentBot, assignee.Kind)
+	assert.Equal(t, gen.AssigneeTypeAgentBot, assignee.Kind)
 	bot, ok := assignee.AgentBot()
 	require.True(t, ok)
 	require.NotNil(t, bot.OutgoingURL)
@@ -302,7 +304,7 @@ func TestListContactConversations_VoiceCallsTemplatesAndLegacyMessages(t *testin
 	require.Len(t, convs, 3)
 
 	template := convs[0].Messages[0]
-	assert.Equal(t, chatwoot.MessageTypeTemplate, template.MessageType)
+	assert.Equal(t, messagetype.Template, template.MessageType)
 	require.NotNil(t, template.Status)
 	assert.Equal(t, "failed", string(*template.Status))
 	assert.False(t, convs[0].CanReply)
@@ -485,7 +487,7 @@ func TestListContactConversations_OlderServers(t *testing.T) {
 	assert.False(t, legacy[0].Meta.Sender.Blocked)
 	assignee, ok := legacy[0].Assignee()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.AssigneeTypeUser, assignee.Kind, "no assignee_type: a user, as before 4.8")
+	assert.Equal(t, gen.AssigneeTypeUser, assignee.Kind, "no assignee_type: a user, as before 4.8")
 	agent, ok := assignee.Agent()
 	require.True(t, ok)
 	assert.Equal(t, "Sam", agent.AvailableName)
@@ -515,7 +517,7 @@ func TestListContactConversations_Chatwoot418(t *testing.T) {
 
 	assignee, ok := c.Assignee()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.Assignee{Kind: chatwoot.AssigneeTypeCaptainAssistant, ID: 3, Name: "Acme Helper"}, withoutRaw(assignee))
+	assert.Equal(t, chatwoot.Assignee{Kind: gen.AssigneeTypeCaptainAssistant, ID: 3, Name: "Acme Helper"}, withoutRaw(assignee))
 	captain, ok := assignee.CaptainAssistant()
 	require.True(t, ok)
 	require.NotNil(t, captain.Description)

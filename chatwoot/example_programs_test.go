@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"io"
 	"log"
 	"log/slog"
@@ -34,7 +35,7 @@ func Example_supportSidebar() {
 	}
 	now := time.Date(2026, 6, 17, 12, 0, 0, 0, time.UTC) // time.Now() in a real sidebar
 	for _, c := range convs {
-		if c.Status != chatwoot.ConversationStatusOpen && c.Status != chatwoot.ConversationStatusPending {
+		if c.Status != gen.ConversationStatusOpen && c.Status != gen.ConversationStatusPending {
 			continue
 		}
 		assignee, team, waiting, last := "unassigned", "-", "-", "-"

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"html"
 	"io"
 	"log/slog"
@@ -329,7 +330,7 @@ func TestInvariant_AKeyInAnotherCaseBindsToNothing(t *testing.T) {
 		{"ID", `"ID":2`, func(t *testing.T, c chatwoot.Conversation) { assert.EqualValues(t, 1, c.ID) }},
 		{"Messages", `"Messages":[{"id":9}]`, func(t *testing.T, c chatwoot.Conversation) { assert.Empty(t, c.Messages) }},
 		{"STATUS", `"status":"open","STATUS":"resolved"`, func(t *testing.T, c chatwoot.Conversation) {
-			assert.Equal(t, chatwoot.ConversationStatusOpen, c.Status)
+			assert.Equal(t, gen.ConversationStatusOpen, c.Status)
 		}},
 		{"laſt_activity_at (U+017F)", `"last_activity_at":1,"laſt_activity_at":2`, func(t *testing.T, c chatwoot.Conversation) { assert.EqualValues(t, 1, c.LastActivityAt) }},
 		{"bloc\u212aed (Kelvin sign)", `"meta":{"sender":{"id":5,"blocked":false,"bloc\u212aed":true}}`, func(t *testing.T, c chatwoot.Conversation) { assert.False(t, c.Meta.Sender.Blocked) }},

@@ -2,6 +2,7 @@ package chatwoot
 
 import (
 	"encoding/json"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 	"github.com/go-chatwoot/chatwoot-go/internal/decode"
@@ -13,10 +14,10 @@ import (
 // so a program can always show who it is; Agent, AgentBot and
 // CaptainAssistant give the full detail of their kind.
 type Assignee struct {
-	// Kind is meta.assignee_type: AssigneeTypeUser, AssigneeTypeAgentBot,
-	// AssigneeTypeCaptainAssistant, or whatever a newer server sends.
+	// Kind is meta.assignee_type: gen.AssigneeTypeUser, gen.AssigneeTypeAgentBot,
+	// gen.AssigneeTypeCaptainAssistant, or whatever a newer server sends.
 	// Servers before 4.8 send none, and assign only users: Kind is then
-	// AssigneeTypeUser.
+	// gen.AssigneeTypeUser.
 	Kind AssigneeType
 	// ID is the assignee's id among its kind (a user id, a bot id, …).
 	ID int64
@@ -31,33 +32,35 @@ type Assignee struct {
 // meta.assignee and meta.assignee_type, and false when it is unassigned
 // (Chatwoot then sends no assignee). Both spellings of the Captain kind,
 // "Captain::Assistant" and "CaptainAssistant", read as
-// AssigneeTypeCaptainAssistant.
+// gen.AssigneeTypeCaptainAssistant.
 func (c *Conversation) Assignee() (Assignee, bool) {
 	if c == nil || c.Meta.Assignee.IsZero() {
 		return Assignee{}, false
 	}
-	a := Assignee{Kind: AssigneeTypeUser, raw: c.Meta.Assignee}
+	a := Assignee{Kind: gen.AssigneeTypeUser, raw: c.Meta.Assignee}
 	if c.Meta.AssigneeType != nil {
 		a.Kind = *c.Meta.AssigneeType
 	}
-	if a.Kind == AssigneeTypeCaptainAssistantAlt {
-		a.Kind = AssigneeTypeCaptainAssistant
+	if a.Kind == gen.AssigneeTypeCaptainAssistantAlt {
+		a.Kind = gen.AssigneeTypeCaptainAssistant
 	}
 	_, a.ID, a.Name = peek(a.raw)
 	return a, true
 }
 
 // Agent returns the assignee as a user, if it is one.
-func (a Assignee) Agent() (Agent, bool) { return decodeKind[Agent](a.raw, a.Kind == AssigneeTypeUser) }
+func (a Assignee) Agent() (Agent, bool) {
+	return decodeKind[Agent](a.raw, a.Kind == gen.AssigneeTypeUser)
+}
 
 // AgentBot returns the assignee as an agent bot, if it is one.
 func (a Assignee) AgentBot() (AgentBot, bool) {
-	return decodeKind[AgentBot](a.raw, a.Kind == AssigneeTypeAgentBot)
+	return decodeKind[AgentBot](a.raw, a.Kind == gen.AssigneeTypeAgentBot)
 }
 
 // CaptainAssistant returns the assignee as a Captain assistant, if it is one.
 func (a Assignee) CaptainAssistant() (CaptainAssistant, bool) {
-	return decodeKind[CaptainAssistant](a.raw, a.Kind == AssigneeTypeCaptainAssistant)
+	return decodeKind[CaptainAssistant](a.raw, a.Kind == gen.AssigneeTypeCaptainAssistant)
 }
 
 // RawJSON returns meta.assignee as the server sent it (a copy).
@@ -72,10 +75,10 @@ type SenderKind string
 // The kinds of sender Chatwoot sends. A newer server may send another: its
 // Sender still has the Kind, ID and Name it sent.
 const (
-	SenderContact          = SenderKind(ContactSenderTypeContact)
-	SenderUser             = SenderKind(UserSenderTypeUser)
-	SenderAgentBot         = SenderKind(AgentBotSenderTypeAgentBot)
-	SenderCaptainAssistant = SenderKind(CaptainAssistantSenderTypeCaptainAssistant)
+	SenderContact          = SenderKind(gen.ContactSenderTypeContact)
+	SenderUser             = SenderKind(gen.UserSenderTypeUser)
+	SenderAgentBot         = SenderKind(gen.AgentBotSenderTypeAgentBot)
+	SenderCaptainAssistant = SenderKind(gen.CaptainAssistantSenderTypeCaptainAssistant)
 )
 
 // Sender is who sent a message: the contact, a user (an agent), an agent

@@ -3,6 +3,7 @@ package chatwoot_test
 import (
 	"bytes"
 	"context"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"net/http"
 	"testing"
 
@@ -28,7 +29,7 @@ func TestAssignee_BothSpellingsOfTheCaptainKind(t *testing.T) {
 				continue
 			}
 			found = true
-			assert.Equal(t, chatwoot.AssigneeTypeCaptainAssistant, a.Kind, spelling)
+			assert.Equal(t, gen.AssigneeTypeCaptainAssistant, a.Kind, spelling)
 			assistant, ok := a.CaptainAssistant()
 			require.True(t, ok, spelling)
 			assert.Equal(t, int64(3), assistant.ID)
@@ -46,7 +47,7 @@ func TestAssigneeAndSender_ReadTheRawJSON(t *testing.T) {
 	c.Meta.Assignee = jsonvalue.Value(`{"id": 12, "name": "Samantha Reyes", "available_name": "Sam"}`)
 	a, ok := c.Assignee()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.Assignee{Kind: chatwoot.AssigneeTypeUser, ID: 12, Name: "Sam"}, withoutRaw(a), "no assignee_type: a user, as before 4.8")
+	assert.Equal(t, chatwoot.Assignee{Kind: gen.AssigneeTypeUser, ID: 12, Name: "Sam"}, withoutRaw(a), "no assignee_type: a user, as before 4.8")
 
 	c.Meta.Assignee = jsonvalue.Value(`null`)
 	_, ok = c.Assignee()

@@ -2,6 +2,8 @@ package chatwoot
 
 import (
 	"fmt"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"strings"
 	"unicode/utf8"
 )
@@ -36,7 +38,7 @@ func (c *Conversation) LastMessage() (Message, bool) {
 		return Message{}, false
 	}
 	best := c.LastNonActivityMessage
-	if len(c.Messages) > 0 && c.Messages[0].MessageType != MessageTypeActivity {
+	if len(c.Messages) > 0 && c.Messages[0].MessageType != messagetype.Activity {
 		m := &c.Messages[0]
 		if best == nil || m.CreatedAt > best.CreatedAt || m.CreatedAt == best.CreatedAt && m.ID > best.ID {
 			best = m
@@ -61,7 +63,7 @@ func MessageText(m *Message) string {
 		}
 	}
 	switch {
-	case m.Call != nil || m.ContentType == MessageContentTypeVoiceCall:
+	case m.Call != nil || m.ContentType == gen.MessageContentTypeVoiceCall:
 		return "[voice call]"
 	case len(m.Attachments) == 1:
 		return "[" + strings.ReplaceAll(string(m.Attachments[0].FileType), "_", " ") + "]"
@@ -78,7 +80,7 @@ func MessagePreview(m *Message, n int) string {
 	text := MessageText(m)
 	switch {
 	case m == nil:
-	case m.MessageType == MessageTypeActivity:
+	case m.MessageType == messagetype.Activity:
 		text = "(activity) " + text
 	case m.Private:
 		text = "(note) " + text

@@ -1,6 +1,8 @@
 package chatwoot_test
 
 import (
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,7 +18,7 @@ func TestLastMessage_SkipsActivitiesAndTakesTheNewer(t *testing.T) {
 	snoozed := list(t, "snoozed_bot_assignee.json")[0]
 	latest, ok := snoozed.LatestMessage()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.MessageTypeActivity, latest.MessageType)
+	assert.Equal(t, messagetype.Activity, latest.MessageType)
 	last, ok := snoozed.LastMessage()
 	require.True(t, ok)
 	assert.Equal(t, "Is anyone there?", chatwoot.MessageText(&last))
@@ -25,7 +27,7 @@ func TestLastMessage_SkipsActivitiesAndTakesTheNewer(t *testing.T) {
 	// outgoing message: LastMessage still finds it.
 	c := chatwoottest.NewConversation(5, 6)
 	out := chatwoottest.NewMessage(10, 5, "We shipped it")
-	out.MessageType = chatwoot.MessageTypeOutgoing
+	out.MessageType = messagetype.Outgoing
 	c.Messages = []chatwoot.Message{out}
 	last, ok = c.LastMessage()
 	require.True(t, ok)
@@ -51,7 +53,7 @@ func TestMessageText_AndPreview(t *testing.T) {
 	assert.Equal(t, "Hello…", chatwoot.MessagePreview(&m, 6))
 	m.Private = true
 	assert.Equal(t, "(note) Hello there", chatwoot.MessagePreview(&m, 0))
-	m.Private, m.MessageType = false, chatwoot.MessageTypeActivity
+	m.Private, m.MessageType = false, messagetype.Activity
 	assert.Equal(t, "(activity) Hello there", chatwoot.MessagePreview(&m, 40))
 
 	attachments := list(t, "attachments.json")[0].Messages[0]
@@ -60,7 +62,7 @@ func TestMessageText_AndPreview(t *testing.T) {
 	one.Attachments = one.Attachments[:1]
 	assert.Equal(t, "[image]", chatwoot.MessageText(&one))
 	story := attachments
-	story.Attachments = []chatwoot.Attachment{{FileType: chatwoot.AttachmentFileTypeStoryMention}}
+	story.Attachments = []chatwoot.Attachment{{FileType: gen.AttachmentFileTypeStoryMention}}
 	assert.Equal(t, "[story mention]", chatwoot.MessageText(&story))
 
 	voice := list(t, "voice_and_templates.json")[1].Messages[0]
@@ -73,7 +75,7 @@ func TestMessageText_AndPreview(t *testing.T) {
 func TestConversationHelpers(t *testing.T) {
 	convs := list(t, "example_response.json")
 	open, resolved := convs[0], convs[1]
-	assert.Equal(t, chatwoot.ConversationPriorityHigh, open.GetPriority())
+	assert.Equal(t, gen.ConversationPriorityHigh, open.GetPriority())
 	assert.Equal(t, chatwoot.ConversationPriority(""), resolved.GetPriority())
 	team, ok := open.Team()
 	require.True(t, ok)

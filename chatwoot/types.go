@@ -1,18 +1,20 @@
 package chatwoot
 
 import (
-	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
 	"github.com/go-chatwoot/chatwoot-go/gen"
 )
 
 // The models are generated from api/openapi.yaml into package gen, and
-// re-exported here under the same names, so that a program never imports
-// gen. Each struct's documentation lists its fields, so that go doc shows
-// them here; see gen for the comments the spec gives them. Tests check that
-// this file names every generated model and enum value, and that each field
+// re-exported here under the same names. The values of the enums are
+// gen's constants (gen.ConversationStatusOpen, gen.AssigneeTypeUser, …):
+// only the types are named here, so that this file does not repeat the
+// generated code line by line. Each struct's documentation lists its
+// fields, so that go doc shows them here; see gen for the comments the spec
+// gives them. Tests check that this file names every generated model and
+// enum type, and that each field
 // list (Conversation's too) names every field of the generated struct, with
 // its JSON key and its type as this package spells it. A newer server may
-// send an enum value that is not listed below: it still decodes, into the
+// send an enum value that gen does not list: it still decodes, into the
 // same type, and the type's Valid method reports false.
 type (
 	// Agent is a user assignee, as the account sees them (meta.assignee when meta.assignee_type is "User").
@@ -308,104 +310,4 @@ type (
 	// UnixFloatTime is seconds since the epoch with microseconds: see
 	// timestamp.UnixFloat.
 	UnixFloatTime = gen.UnixFloatTime
-)
-
-// The values of the enums, as generated from the spec.
-const (
-	AgentAvailabilityStatusBusy                = gen.AgentAvailabilityStatusBusy
-	AgentAvailabilityStatusOffline             = gen.AgentAvailabilityStatusOffline
-	AgentAvailabilityStatusOnline              = gen.AgentAvailabilityStatusOnline
-	AgentRoleAdministrator                     = gen.AgentRoleAdministrator
-	AgentRoleAgent                             = gen.AgentRoleAgent
-	AgentBotBotTypeWebhook                     = gen.AgentBotBotTypeWebhook
-	AgentBotSenderTypeAgentBot                 = gen.AgentBotSenderTypeAgentBot
-	AppliedSLASLAStatusActive                  = gen.AppliedSLASLAStatusActive
-	AppliedSLASLAStatusActiveWithMisses        = gen.AppliedSLASLAStatusActiveWithMisses
-	AppliedSLASLAStatusHit                     = gen.AppliedSLASLAStatusHit
-	AppliedSLASLAStatusMissed                  = gen.AppliedSLASLAStatusMissed
-	AssigneeTypeAgentBot                       = gen.AssigneeTypeAgentBot
-	AssigneeTypeCaptainAssistant               = gen.AssigneeTypeCaptainAssistant
-	AssigneeTypeCaptainAssistantAlt            = gen.AssigneeTypeCaptainAssistantAlt
-	AssigneeTypeUser                           = gen.AssigneeTypeUser
-	AttachmentFileTypeAudio                    = gen.AttachmentFileTypeAudio
-	AttachmentFileTypeContact                  = gen.AttachmentFileTypeContact
-	AttachmentFileTypeEmbed                    = gen.AttachmentFileTypeEmbed
-	AttachmentFileTypeFallback                 = gen.AttachmentFileTypeFallback
-	AttachmentFileTypeFile                     = gen.AttachmentFileTypeFile
-	AttachmentFileTypeIgPost                   = gen.AttachmentFileTypeIgPost
-	AttachmentFileTypeIgReel                   = gen.AttachmentFileTypeIgReel
-	AttachmentFileTypeIgStory                  = gen.AttachmentFileTypeIgStory
-	AttachmentFileTypeImage                    = gen.AttachmentFileTypeImage
-	AttachmentFileTypeLocation                 = gen.AttachmentFileTypeLocation
-	AttachmentFileTypeShare                    = gen.AttachmentFileTypeShare
-	AttachmentFileTypeStoryMention             = gen.AttachmentFileTypeStoryMention
-	AttachmentFileTypeVideo                    = gen.AttachmentFileTypeVideo
-	CallDirectionIncoming                      = gen.CallDirectionIncoming
-	CallDirectionOutgoing                      = gen.CallDirectionOutgoing
-	CallStatusCompleted                        = gen.CallStatusCompleted
-	CallStatusFailed                           = gen.CallStatusFailed
-	CallStatusInProgress                       = gen.CallStatusInProgress
-	CallStatusNoAnswer                         = gen.CallStatusNoAnswer
-	CallStatusRejected                         = gen.CallStatusRejected
-	CallStatusRinging                          = gen.CallStatusRinging
-	CaptainAssistantSenderTypeCaptainAssistant = gen.CaptainAssistantSenderTypeCaptainAssistant
-	ChannelAPI                                 = gen.ChannelAPI
-	ChannelEmail                               = gen.ChannelEmail
-	ChannelFacebookPage                        = gen.ChannelFacebookPage
-	ChannelInstagram                           = gen.ChannelInstagram
-	ChannelLine                                = gen.ChannelLine
-	ChannelSMS                                 = gen.ChannelSMS
-	ChannelTelegram                            = gen.ChannelTelegram
-	ChannelTiktok                              = gen.ChannelTiktok
-	ChannelTwilioSMS                           = gen.ChannelTwilioSMS
-	ChannelTwitterProfile                      = gen.ChannelTwitterProfile
-	ChannelWebWidget                           = gen.ChannelWebWidget
-	ChannelWhatsapp                            = gen.ChannelWhatsapp
-	ContactAvailabilityStatusOffline           = gen.ContactAvailabilityStatusOffline
-	ContactAvailabilityStatusOnline            = gen.ContactAvailabilityStatusOnline
-	ContactSenderTypeContact                   = gen.ContactSenderTypeContact
-	ConversationPriorityHigh                   = gen.ConversationPriorityHigh
-	ConversationPriorityLow                    = gen.ConversationPriorityLow
-	ConversationPriorityMedium                 = gen.ConversationPriorityMedium
-	ConversationPriorityUrgent                 = gen.ConversationPriorityUrgent
-	ConversationStatusOpen                     = gen.ConversationStatusOpen
-	ConversationStatusPending                  = gen.ConversationStatusPending
-	ConversationStatusResolved                 = gen.ConversationStatusResolved
-	ConversationStatusSnoozed                  = gen.ConversationStatusSnoozed
-	MessageContentTypeArticle                  = gen.MessageContentTypeArticle
-	MessageContentTypeCards                    = gen.MessageContentTypeCards
-	MessageContentTypeForm                     = gen.MessageContentTypeForm
-	MessageContentTypeIncomingEmail            = gen.MessageContentTypeIncomingEmail
-	MessageContentTypeInputCsat                = gen.MessageContentTypeInputCsat
-	MessageContentTypeInputEmail               = gen.MessageContentTypeInputEmail
-	MessageContentTypeInputSelect              = gen.MessageContentTypeInputSelect
-	MessageContentTypeInputText                = gen.MessageContentTypeInputText
-	MessageContentTypeInputTextarea            = gen.MessageContentTypeInputTextarea
-	MessageContentTypeIntegrations             = gen.MessageContentTypeIntegrations
-	MessageContentTypeSticker                  = gen.MessageContentTypeSticker
-	MessageContentTypeText                     = gen.MessageContentTypeText
-	MessageContentTypeVoiceCall                = gen.MessageContentTypeVoiceCall
-	MessageSenderTypeAgentBot                  = gen.MessageSenderTypeAgentBot
-	MessageSenderTypeCaptainAssistant          = gen.MessageSenderTypeCaptainAssistant
-	MessageSenderTypeContact                   = gen.MessageSenderTypeContact
-	MessageSenderTypeUser                      = gen.MessageSenderTypeUser
-	MessageStatusDelivered                     = gen.MessageStatusDelivered
-	MessageStatusFailed                        = gen.MessageStatusFailed
-	MessageStatusRead                          = gen.MessageStatusRead
-	MessageStatusSent                          = gen.MessageStatusSent
-	SLAEventEventTypeFrt                       = gen.SLAEventEventTypeFrt
-	SLAEventEventTypeNrt                       = gen.SLAEventEventTypeNrt
-	SLAEventEventTypeRt                        = gen.SLAEventEventTypeRt
-	UserSenderAvailabilityStatusBusy           = gen.UserSenderAvailabilityStatusBusy
-	UserSenderAvailabilityStatusOffline        = gen.UserSenderAvailabilityStatusOffline
-	UserSenderAvailabilityStatusOnline         = gen.UserSenderAvailabilityStatusOnline
-	UserSenderTypeUser                         = gen.UserSenderTypeUser
-)
-
-// The values of MessageType, which the server sends as numbers.
-const (
-	MessageTypeIncoming = messagetype.Incoming
-	MessageTypeOutgoing = messagetype.Outgoing
-	MessageTypeActivity = messagetype.Activity
-	MessageTypeTemplate = messagetype.Template
 )

@@ -3,6 +3,7 @@ package chatwoottest
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
@@ -24,15 +25,15 @@ func NewAgent(id int64, name string) chatwoot.Agent {
 	return chatwoot.Agent{
 		ID: id, AccountID: DemoAccountID, Name: name, AvailableName: name,
 		Email:              fmt.Sprintf("agent%d@example.test", id),
-		AvailabilityStatus: chatwoot.AgentAvailabilityStatusOnline, Confirmed: true,
-		Provider: &provider, Role: chatwoot.AgentRoleAgent,
+		AvailabilityStatus: gen.AgentAvailabilityStatusOnline, Confirmed: true,
+		Provider: &provider, Role: gen.AgentRoleAgent,
 	}
 }
 
 // NewAgentBot returns a valid agent-bot assignee with id and name: a
 // webhook bot without a description or an avatar.
 func NewAgentBot(id int64, name string) chatwoot.AgentBot {
-	return chatwoot.AgentBot{ID: id, Name: name, BotType: chatwoot.AgentBotBotTypeWebhook}
+	return chatwoot.AgentBot{ID: id, Name: name, BotType: gen.AgentBotBotTypeWebhook}
 }
 
 // NewCaptainAssistant returns a valid Captain assistant assignee (4.18+)
@@ -45,21 +46,21 @@ func NewCaptainAssistant(id int64, name string) chatwoot.CaptainAssistant {
 // meta.assignee_type "User". It panics if a does not encode (a FreeForm in
 // it that is not JSON).
 func AssignAgent(c *chatwoot.Conversation, a chatwoot.Agent) {
-	assign(c, chatwoot.AssigneeTypeUser, a)
+	assign(c, gen.AssigneeTypeUser, a)
 }
 
 // AssignAgentBot assigns c to the agent bot b (Chatwoot 4.8+): meta.assignee
 // becomes b as JSON and meta.assignee_type "AgentBot".
 func AssignAgentBot(c *chatwoot.Conversation, b chatwoot.AgentBot) {
-	assign(c, chatwoot.AssigneeTypeAgentBot, b)
+	assign(c, gen.AssigneeTypeAgentBot, b)
 }
 
 // AssignCaptainAssistant assigns c to the Captain assistant a (4.18+,
 // enterprise): meta.assignee becomes a as JSON and meta.assignee_type
 // "Captain::Assistant". To seed the other spelling a server may send, set
-// *c.Meta.AssigneeType to chatwoot.AssigneeTypeCaptainAssistantAlt after.
+// *c.Meta.AssigneeType to gen.AssigneeTypeCaptainAssistantAlt after.
 func AssignCaptainAssistant(c *chatwoot.Conversation, a chatwoot.CaptainAssistant) {
-	assign(c, chatwoot.AssigneeTypeCaptainAssistant, a)
+	assign(c, gen.AssigneeTypeCaptainAssistant, a)
 }
 
 func assign(c *chatwoot.Conversation, kind chatwoot.AssigneeType, assignee any) {

@@ -3,6 +3,7 @@ package chatwoottest_test
 import (
 	"context"
 	"fmt"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"log"
 	"testing"
 
@@ -79,7 +80,7 @@ func TestAssign_EachKindReadsBack(t *testing.T) {
 	c := byID[1]
 	a, ok := c.Assignee()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.AssigneeTypeUser, a.Kind)
+	assert.Equal(t, gen.AssigneeTypeUser, a.Kind)
 	assert.Equal(t, int64(12), a.ID)
 	assert.Equal(t, "Sam", a.Name, "a user's available_name")
 	gotAgent, ok := a.Agent()
@@ -91,7 +92,7 @@ func TestAssign_EachKindReadsBack(t *testing.T) {
 	c = byID[2]
 	a, ok = c.Assignee()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.AssigneeTypeAgentBot, a.Kind)
+	assert.Equal(t, gen.AssigneeTypeAgentBot, a.Kind)
 	gotBot, ok := a.AgentBot()
 	require.True(t, ok)
 	assert.Equal(t, bot, gotBot)
@@ -100,8 +101,8 @@ func TestAssign_EachKindReadsBack(t *testing.T) {
 	c = byID[3]
 	a, ok = c.Assignee()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.AssigneeTypeCaptainAssistant, a.Kind)
-	assert.Equal(t, chatwoot.AssigneeTypeCaptainAssistant, *c.Meta.AssigneeType)
+	assert.Equal(t, gen.AssigneeTypeCaptainAssistant, a.Kind)
+	assert.Equal(t, gen.AssigneeTypeCaptainAssistant, *c.Meta.AssigneeType)
 	gotAssistant, ok := a.CaptainAssistant()
 	require.True(t, ok)
 	assert.Equal(t, assistant, gotAssistant)
@@ -119,13 +120,13 @@ func TestAssign_EachKindReadsBack(t *testing.T) {
 func TestAssign_CaptainAssistantUnderItsOtherSpelling(t *testing.T) {
 	conv := chatwoottest.NewConversation(1, 900)
 	chatwoottest.AssignCaptainAssistant(&conv, chatwoottest.NewCaptainAssistant(3, "Acme Helper"))
-	*conv.Meta.AssigneeType = chatwoot.AssigneeTypeCaptainAssistantAlt
+	*conv.Meta.AssigneeType = gen.AssigneeTypeCaptainAssistantAlt
 	c := seedAndList(t, conv)[0]
 	require.NotNil(t, c.Meta.AssigneeType)
 	assert.Equal(t, chatwoot.AssigneeType("CaptainAssistant"), *c.Meta.AssigneeType, "as the server sent it")
 	a, ok := c.Assignee()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.AssigneeTypeCaptainAssistant, a.Kind)
+	assert.Equal(t, gen.AssigneeTypeCaptainAssistant, a.Kind)
 	assistant, ok := a.CaptainAssistant()
 	require.True(t, ok)
 	assert.Equal(t, "Acme Helper", assistant.Name)
@@ -138,7 +139,7 @@ func TestAssign_Reassigns(t *testing.T) {
 	chatwoottest.AssignAgent(&conv, chatwoottest.NewAgent(12, "Sam"))
 	a, ok := seedAndList(t, conv)[0].Assignee()
 	require.True(t, ok)
-	assert.Equal(t, chatwoot.Assignee{Kind: chatwoot.AssigneeTypeUser, ID: 12, Name: "Sam"},
+	assert.Equal(t, chatwoot.Assignee{Kind: gen.AssigneeTypeUser, ID: 12, Name: "Sam"},
 		chatwoot.Assignee{Kind: a.Kind, ID: a.ID, Name: a.Name})
 }
 

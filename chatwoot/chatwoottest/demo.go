@@ -3,6 +3,8 @@ package chatwoottest
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"math/rand/v2"
 	"time"
 
@@ -86,8 +88,8 @@ func DemoConversations(contactID int64) []chatwoot.Conversation {
 }
 
 var (
-	demoStatuses   = []chatwoot.ConversationStatus{chatwoot.ConversationStatusOpen, chatwoot.ConversationStatusOpen, chatwoot.ConversationStatusResolved, chatwoot.ConversationStatusResolved, chatwoot.ConversationStatusPending, chatwoot.ConversationStatusSnoozed}
-	demoPriorities = []chatwoot.ConversationPriority{chatwoot.ConversationPriorityLow, chatwoot.ConversationPriorityMedium, chatwoot.ConversationPriorityHigh, chatwoot.ConversationPriorityUrgent}
+	demoStatuses   = []chatwoot.ConversationStatus{gen.ConversationStatusOpen, gen.ConversationStatusOpen, gen.ConversationStatusResolved, gen.ConversationStatusResolved, gen.ConversationStatusPending, gen.ConversationStatusSnoozed}
+	demoPriorities = []chatwoot.ConversationPriority{gen.ConversationPriorityLow, gen.ConversationPriorityMedium, gen.ConversationPriorityHigh, gen.ConversationPriorityUrgent}
 	demoLabels     = []string{"billing", "bug", "feedback", "vip"}
 	demoAgents     = []string{"Sam Reyes", "Priya Nair", "Jonas Berg", "Mei Lin"}
 	demoTexts      = []string{"Where is my order?", "Thanks, that worked!", "Can I change my plan?", "The app crashes on login.", "Your refund is on its way."}
@@ -103,7 +105,7 @@ func demoConversation(rng *rand.Rand, contactID, id, at int64) chatwoot.Conversa
 	c.CreatedAt = timestamp.Unix(at - rng.Int64N(7*86400))
 	c.UpdatedAt = timestamp.UnixFloat(float64(at) + float64(rng.IntN(1e6))/1e6)
 	c.Status = demoStatuses[rng.IntN(len(demoStatuses))]
-	if c.Status == chatwoot.ConversationStatusSnoozed {
+	if c.Status == gen.ConversationStatusSnoozed {
 		until := time.Unix(at+86400, 0).UTC()
 		c.SnoozedUntil = &until
 	}
@@ -117,9 +119,9 @@ func demoConversation(rng *rand.Rand, contactID, id, at int64) chatwoot.Conversa
 		}
 	}
 	if rng.IntN(2) == 0 {
-		c.InboxID, c.Meta.Channel = 7, chatwoot.ChannelWebWidget
+		c.InboxID, c.Meta.Channel = 7, gen.ChannelWebWidget
 	}
-	if c.Status == chatwoot.ConversationStatusOpen {
+	if c.Status == gen.ConversationStatusOpen {
 		c.UnreadCount = rng.Int64N(11)
 	}
 
@@ -130,21 +132,21 @@ func demoConversation(rng *rand.Rand, contactID, id, at int64) chatwoot.Conversa
 	case 1:
 		agentID := 1 + rng.Int64N(int64(len(demoAgents)))
 		AssignAgent(&c, NewAgent(agentID, demoAgents[agentID-1]))
-		sender, assigneeID, senderType = &agentID, &agentID, chatwoot.MessageSenderTypeUser
-		online := chatwoot.UserSenderAvailabilityStatusOnline
+		sender, assigneeID, senderType = &agentID, &agentID, gen.MessageSenderTypeUser
+		online := gen.UserSenderAvailabilityStatusOnline
 		senderJSON = mustJSON(chatwoot.UserSender{ID: agentID, Name: demoAgents[agentID-1], AvailableName: demoAgents[agentID-1],
-			AvailabilityStatus: &online, Type: chatwoot.UserSenderTypeUser})
+			AvailabilityStatus: &online, Type: gen.UserSenderTypeUser})
 	case 2:
 		botID := int64(11)
 		AssignAgentBot(&c, NewAgentBot(botID, "Triage bot"))
-		sender, senderType = &botID, chatwoot.MessageSenderTypeAgentBot
-		senderJSON = mustJSON(chatwoot.AgentBotSender{ID: botID, Name: "Triage bot", Type: chatwoot.AgentBotSenderTypeAgentBot})
+		sender, senderType = &botID, gen.MessageSenderTypeAgentBot
+		senderJSON = mustJSON(chatwoot.AgentBotSender{ID: botID, Name: "Triage bot", Type: gen.AgentBotSenderTypeAgentBot})
 	case 3:
 		assistantID := int64(21)
 		AssignCaptainAssistant(&c, NewCaptainAssistant(assistantID, "Acme Helper"))
-		sender, senderType = &assistantID, chatwoot.MessageSenderTypeCaptainAssistant
+		sender, senderType = &assistantID, gen.MessageSenderTypeCaptainAssistant
 		senderJSON = mustJSON(chatwoot.CaptainAssistantSender{ID: assistantID, Name: "Acme Helper",
-			CreatedAt: time.Unix(demoEpoch-90*86400, 0).UTC(), Type: chatwoot.CaptainAssistantSenderTypeCaptainAssistant})
+			CreatedAt: time.Unix(demoEpoch-90*86400, 0).UTC(), Type: gen.CaptainAssistantSenderTypeCaptainAssistant})
 	}
 
 	// The latest message: none, the contact's, the assignee's (or a private
@@ -152,7 +154,7 @@ func demoConversation(rng *rand.Rand, contactID, id, at int64) chatwoot.Conversa
 	m := NewMessage(id*10, id, demoTexts[rng.IntN(len(demoTexts))])
 	m.CreatedAt, m.UpdatedAt = c.LastActivityAt, time.Unix(at, 0).UTC()
 	m.InboxID, m.SenderID = c.InboxID, &contactID
-	m.Sender = mustJSON(chatwoot.ContactSender{ID: contactID, Name: c.Meta.Sender.Name, Type: chatwoot.ContactSenderTypeContact,
+	m.Sender = mustJSON(chatwoot.ContactSender{ID: contactID, Name: c.Meta.Sender.Name, Type: gen.ContactSenderTypeContact,
 		AdditionalAttributes: chatwoot.FreeForm("{}"), CustomAttributes: chatwoot.FreeForm("{}")})
 	m.Conversation.AssigneeID, m.Conversation.UnreadCount, m.Conversation.LastActivityAt = assigneeID, c.UnreadCount, c.LastActivityAt
 	switch p := rng.IntN(10); {
@@ -160,14 +162,14 @@ func demoConversation(rng *rand.Rand, contactID, id, at int64) chatwoot.Conversa
 		return c // no message
 	case p == 1:
 		text := "Conversation was marked resolved"
-		m.MessageType, m.Content, m.ProcessedMessageContent = chatwoot.MessageTypeActivity, &text, &text
+		m.MessageType, m.Content, m.ProcessedMessageContent = messagetype.Activity, &text, &text
 		m.SenderID, m.SenderType, m.Sender = nil, nil, nil
 	case p < 6 && sender != nil:
-		m.MessageType, m.SenderID, m.SenderType, m.Sender = chatwoot.MessageTypeOutgoing, sender, &senderType, senderJSON
-		m.Private = senderType == chatwoot.MessageSenderTypeUser && p == 5
+		m.MessageType, m.SenderID, m.SenderType, m.Sender = messagetype.Outgoing, sender, &senderType, senderJSON
+		m.Private = senderType == gen.MessageSenderTypeUser && p == 5
 	}
 	c.Messages = []chatwoot.Message{m}
-	if m.MessageType != chatwoot.MessageTypeActivity {
+	if m.MessageType != messagetype.Activity {
 		c.LastNonActivityMessage = &m
 	}
 	return c

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"slices"
 	"testing"
 
@@ -135,7 +136,7 @@ func TestDemoConversations_VariedValidAndDeterministic(t *testing.T) {
 			assert.Equal(t, id, c.Meta.Sender.ID)
 			assert.Equal(t, chatwoottest.DemoAccountID, c.AccountID)
 			seen["status "+string(c.Status)] = true
-			assert.Equal(t, c.Status == chatwoot.ConversationStatusSnoozed, c.SnoozedUntil != nil, "snoozed_until with snoozed")
+			assert.Equal(t, c.Status == gen.ConversationStatusSnoozed, c.SnoozedUntil != nil, "snoozed_until with snoozed")
 			if a, ok := c.Assignee(); ok {
 				seen["assignee "+string(a.Kind)] = true
 			} else {

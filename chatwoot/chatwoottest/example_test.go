@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"log"
 	"time"
 
@@ -36,7 +37,7 @@ func ExampleServer_AddConversations() {
 	srv := chatwoottest.NewServer(nil, chatwoottest.WithoutSeedData())
 	defer srv.Close()
 	conv := chatwoottest.NewConversation(42, 900)
-	conv.Status = chatwoot.ConversationStatusOpen
+	conv.Status = gen.ConversationStatusOpen
 	conv.Labels = []string{"vip"}
 	msg := chatwoottest.NewMessage(7001, 42, "Where is my order?")
 	conv.Messages = []chatwoot.Message{msg}

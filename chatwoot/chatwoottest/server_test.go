@@ -3,6 +3,7 @@ package chatwoottest_test
 import (
 	"context"
 	"fmt"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"io"
 	"net/http"
 	"strings"
@@ -171,7 +172,7 @@ func TestServer_ABadRequestFailsTheTestLoudly(t *testing.T) {
 func TestNewConversation_IsValidAndEditable(t *testing.T) {
 	srv := chatwoottest.NewServer(t, chatwoottest.WithoutSeedData())
 	conv := chatwoottest.NewConversation(42, 7)
-	conv.Status = chatwoot.ConversationStatusOpen
+	conv.Status = gen.ConversationStatusOpen
 	conv.Labels = nil // made [] as the server sends it
 	srv.AddConversations(1, 7, conv)
 	got, err := client(t, srv).ListContactConversations(context.Background(), 1, 7)

@@ -33,6 +33,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 	"io"
 	"log"
 	"os"
@@ -259,11 +260,11 @@ func writeTable(w io.Writer, convs []chatwoot.Conversation, loc *time.Location, 
 		var assignee, latest string
 		if a, ok := c.Assignee(); ok {
 			switch a.Kind {
-			case chatwoot.AssigneeTypeUser:
+			case gen.AssigneeTypeUser:
 				assignee = a.Name
-			case chatwoot.AssigneeTypeAgentBot:
+			case gen.AssigneeTypeAgentBot:
 				assignee = a.Name + " (bot)"
-			case chatwoot.AssigneeTypeCaptainAssistant:
+			case gen.AssigneeTypeCaptainAssistant:
 				assignee = a.Name + " (assistant)"
 			default:
 				assignee = a.Name + " (" + string(a.Kind) + ")"
