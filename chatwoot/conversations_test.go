@@ -72,8 +72,8 @@ func TestListContactConversations_SharedExample(t *testing.T) {
 	assert.True(t, open.WaitingSince.IsSet())
 	assert.Equal(t, int64(2), open.UnreadCount)
 	assert.Nil(t, open.SnoozedUntil)
-	assert.Equal(t, "A-10023", text(t, open.CustomAttributes.Get("order_id")))
-	assert.Equal(t, "de", text(t, open.AdditionalAttributes.Get("browser_language")))
+	assert.Equal(t, "A-10023", text(t, member(t, open.CustomAttributes, "order_id")))
+	assert.Equal(t, "de", text(t, member(t, open.AdditionalAttributes, "browser_language")))
 
 	assert.Equal(t, chatwoot.Channel("Channel::WebWidget"), open.Meta.Channel)
 	assert.Equal(t, "Jane Doe", open.Meta.Sender.Name)
@@ -253,7 +253,7 @@ func TestListContactConversations_EveryAttachmentType(t *testing.T) {
 	assert.Nil(t, byType["fallback"].DataURL)
 	contactCard := byType["contact"]
 	require.NotNil(t, contactCard.Meta)
-	assert.Equal(t, "Max", text(t, contactCard.Meta.Get("first_name")))
+	assert.Equal(t, "Max", text(t, member(t, *contactCard.Meta, "first_name")))
 	require.NotNil(t, byType["embed"].DataURL)
 	assert.Contains(t, *byType["embed"].DataURL, "youtube.com/embed")
 }
@@ -275,11 +275,8 @@ func TestListContactConversations_EnterpriseSLA(t *testing.T) {
 	}
 	assert.Equal(t, []string{"frt", "nrt", "rt"}, kinds)
 	assert.Equal(t, utc("2026-06-17T09:53:20.000001Z"), c.UpdatedAt.Time())
-	amount, ok := c.CustomAttributes.Get("refund_amount").Float64()
-	assert.True(t, ok)
-	assert.InDelta(t, 49.9, amount, 0)
-	escalated, ok := c.CustomAttributes.Get("escalated").Bool()
-	assert.True(t, ok && escalated)
+	assert.InDelta(t, 49.9, as[float64](t, member(t, c.CustomAttributes, "refund_amount")), 0)
+	assert.True(t, as[bool](t, member(t, c.CustomAttributes, "escalated")))
 
 	assignee, ok := c.Assignee()
 	require.True(t, ok)
@@ -290,7 +287,7 @@ func TestListContactConversations_EnterpriseSLA(t *testing.T) {
 	require.NotNil(t, a.CustomRoleID)
 	assert.Equal(t, int64(4), *a.CustomRoleID)
 	require.NotNil(t, a.CustomAttributes)
-	assert.Equal(t, "early", text(t, a.CustomAttributes.Get("shift")))
+	assert.Equal(t, "early", text(t, member(t, *a.CustomAttributes, "shift")))
 	require.NotNil(t, c.Meta.Team)
 	assert.Nil(t, c.Meta.Team.AllowAutoAssign)
 
@@ -383,12 +380,8 @@ func TestListContactConversations_FutureKeysAndBigIntegersSurvive(t *testing.T) 
 	convs := list(t, "future_keys.json")
 	require.Len(t, convs, 1)
 	c := convs[0]
-	crm, ok := c.CustomAttributes.Get("crm_id").Int64()
-	require.True(t, ok)
-	assert.Equal(t, int64(1789234567890123456), crm, "not rounded through a float64")
-	big, ok := c.CustomAttributes.Get("big").Number()
-	require.True(t, ok)
-	assert.Equal(t, "123456789012345678901234567890", big.String())
+	assert.Equal(t, int64(1789234567890123456), as[int64](t, member(t, c.CustomAttributes, "crm_id")), "not rounded through a float64")
+	assert.Equal(t, "123456789012345678901234567890", string(member(t, c.CustomAttributes, "big")), "kept as sent")
 
 	out, err := json.Marshal(c)
 	require.NoError(t, err)

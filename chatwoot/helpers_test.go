@@ -1,6 +1,7 @@
 package chatwoot_test
 
 import (
+	jsonv2 "github.com/go-json-experiment/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -58,11 +59,24 @@ func newClient(t testing.TB, url string, opts ...chatwoot.Option) *chatwoot.Clie
 var sameJSON = chatwoot.SameJSON
 
 // text returns v as a string, failing the test if it is not one.
-func text(t *testing.T, v jsonvalue.Value) string {
+func text(t *testing.T, v jsonvalue.Value) string { t.Helper(); return as[string](t, v) }
+
+// as decodes v into a T with json/v2's rules, failing the test if it does
+// not fit.
+func as[T any](t *testing.T, v jsonvalue.Value) T {
 	t.Helper()
-	s, ok := v.Text()
-	require.True(t, ok, "%s is not a JSON string", v)
-	return s
+	var out T
+	require.NoError(t, jsonv2.Unmarshal(v, &out), "%s is not a %T", v, out)
+	return out
+}
+
+// member returns the member key of the object v, failing the test if v
+// is not an object or has no such member.
+func member(t *testing.T, v jsonvalue.Value, key string) jsonvalue.Value {
+	t.Helper()
+	m := as[map[string]jsonvalue.Value](t, v)
+	require.Contains(t, m, key)
+	return m[key]
 }
 
 // withoutRaw keeps an Assignee's Kind, ID and Name, for comparing.

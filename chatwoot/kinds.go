@@ -34,7 +34,7 @@ type Assignee struct {
 // "Captain::Assistant" and "CaptainAssistant", read as
 // gen.AssigneeTypeCaptainAssistant.
 func (c *Conversation) Assignee() (Assignee, bool) {
-	if c == nil || c.Meta.Assignee.IsZero() {
+	if c == nil || absent(c.Meta.Assignee) {
 		return Assignee{}, false
 	}
 	a := Assignee{Kind: gen.AssigneeTypeUser, raw: c.Meta.Assignee}
@@ -101,7 +101,7 @@ type Sender struct {
 // SenderOf returns who sent m, read from its sender, and false for a
 // message without a sender (activity and other system messages).
 func SenderOf(m *Message) (Sender, bool) {
-	if m == nil || m.Sender.IsZero() {
+	if m == nil || absent(m.Sender) {
 		return Sender{}, false
 	}
 	kind, id, name := peek(m.Sender)
@@ -145,14 +145,15 @@ func peek(raw []byte) (kind string, id int64, name string) {
 	if decode.Into(raw, &v) != nil {
 		return "", 0, ""
 	}
-	kind, _ = v.Type.Text()
-	id, _ = v.ID.Int64()
-	if name, ok := v.AvailableName.Text(); ok && name != "" {
-		return kind, id, name
+	_, _, _ = decode.Into(v.Type, &kind), decode.Into(v.ID, &id), decode.Into(v.AvailableName, &name)
+	if name == "" {
+		_ = decode.Into(v.Name, &name)
 	}
-	name, _ = v.Name.Text()
 	return kind, id, name
 }
+
+// absent reports whether v is absent or null, as a JSON field with no value.
+func absent(v jsonvalue.Value) bool { return v.Kind() == 0 || v.Kind() == 'n' }
 
 // decodeKind decodes raw into T when it is of T's kind and fits it.
 func decodeKind[T any](raw []byte, isKind bool) (v T, ok bool) {

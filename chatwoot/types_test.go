@@ -1,6 +1,7 @@
 package chatwoot_test
 
 import (
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
 	"go/ast"
 	"go/doc"
@@ -186,6 +187,9 @@ func spellType(t reflect.Type, names map[string]string) string {
 		if t.Name() == "" && t.NumMethod() == 0 {
 			return "any"
 		}
+	}
+	if t == reflect.TypeFor[jsonvalue.Value]() { // an alias of jsontext.Value
+		return "jsonvalue.Value"
 	}
 	return spellNamed(t.PkgPath(), t.Name(), names)
 }
