@@ -102,8 +102,8 @@
 // unless WithInsecureHTTP is given. It never appears in an error, a log line
 // or formatted output: every error the client returns and every line it logs
 // goes through one scrubber, which finds the token as it is, in any case,
-// JSON-, percent- or HTML-escaped, cut short or split: any run of six or
-// more of its characters is redacted. Client.Redact applies it to text of
+// JSON-, percent- or HTML-escaped, cut short or split: each word that holds
+// a run of six or more of its characters is redacted. Client.Redact applies it to text of
 // your own. net/http itself may write a server's bytes to the standard
 // logger (package log: "Unsolicited response received on idle HTTP
 // channel starting with …"); a program that prints that logger should send
