@@ -410,7 +410,7 @@ func TestFraming_AnEncodingTheTransportDoesNotDecode(t *testing.T) {
 	}
 }
 
-// Attacks on the client's own gzip reading that no framing above makes: a
+// Attacks on gzip reading that no framing above makes: a
 // Content-Encoding in capitals, garbage after the gzip stream, a second
 // gzip member, an empty gzip body, and the token in the garbage. Each ends
 // at once with a bounded error that holds no token; none is taken as whole

@@ -311,7 +311,12 @@ func TestLimits_OptionsRejectValuesThatOverflow(t *testing.T) {
 func TestHostile_NoClearTextTokenToAProxy(t *testing.T) {
 	var proxied atomic.Int32
 	var sawToken atomic.Bool
+	var port string
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.Host, port) {
+			http.Error(w, "not this test's", http.StatusMisdirectedRequest) // another test's stray connection to a reused port
+			return
+		}
 		proxied.Add(1)
 		sawToken.Store(sawToken.Load() || r.Header.Get("Api-Access-Token") != "")
 		w.WriteHeader(http.StatusBadGateway)
@@ -322,7 +327,7 @@ func TestHostile_NoClearTextTokenToAProxy(t *testing.T) {
 	viaProxy := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
 
 	srv := chatwoottest.NewServer(t, chatwoottest.WithToken(testToken))
-	port := srv.URL[strings.LastIndex(srv.URL, ":"):]
+	port = srv.URL[strings.LastIndex(srv.URL, ":"):]
 	for _, host := range []string{"chatwoot.localhost", "LOCALHOST", "localhost.", "127.0.0.1"} {
 		c := newClient(t, "http://"+host+port, chatwoot.WithHTTPClient(viaProxy))
 		_, err := c.ListContactConversations(context.Background(), chatwoottest.DemoAccountID, chatwoottest.DemoContactID)

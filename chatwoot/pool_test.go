@@ -61,8 +61,8 @@ func TestConnections_SequentialCallsReuseOne(t *testing.T) {
 				require.NoError(t, err)
 				require.Len(t, convs, 20)
 			}
-			// The client's own gzip reading, decompressed to its end, has
-			// read the body to its end too.
+			// net/http's gzip reading, decompressed to its end, has read
+			// the body to its end too.
 			assert.Equal(t, int32(1), conns.Load(), "each body is read to the end and closed, so the connection goes back to the pool")
 		})
 	}

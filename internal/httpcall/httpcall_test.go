@@ -247,9 +247,9 @@ func TestForeignError_HidesAnUncleanCause(t *testing.T) {
 	assert.LessOrEqual(t, len(err.Error()), 4096, "a server-sized text is quoted in part")
 }
 
-// The default transport leaves gzip to the client, which decompresses it
-// with pooled state: bodies one after another (a pooled reader reused),
-// a body not read to its end, and a cut one, as net/http would.
+// The default transport asks for gzip and decompresses it (net/http's
+// own): bodies one after another, a body not read to its end, and a cut
+// one, which readBody reports as cut.
 func TestGzipBody(t *testing.T) {
 	plain := []byte(`{"payload":[` + strings.Repeat(`{"id":1},`, 2000) + `{"id":2}]}`)
 	var gz bytes.Buffer

@@ -5,17 +5,13 @@
 package httpcall
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-chatwoot/chatwoot-go/internal/redact"
@@ -58,10 +54,6 @@ func NewHTTPClient(hc *http.Client, origin *url.URL, tok redact.Token, userAgent
 	}
 	auth := &authTransport{base: base, origin: origin, token: tok,
 		fixed: http.Header{"User-Agent": {userAgent}, "Accept": {"application/json"}}}
-	if own, ok := base.(*http.Transport); hc == nil && ok && own.DisableCompression {
-		auth.gunzip = true
-		auth.fixed["Accept-Encoding"] = []string{"gzip"}
-	}
 	wrapped.Transport = auth
 	callerCheck := wrapped.CheckRedirect
 	wrapped.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -93,7 +85,6 @@ func newDefaultTransport() http.RoundTripper {
 	t.MaxIdleConnsPerHost = maxConnsPerHost
 	t.MaxConnsPerHost = maxConnsPerHost // without it, racing dials open a few more
 	t.MaxResponseHeaderBytes = 64 << 10
-	t.DisableCompression = true // authTransport asks for gzip and decompresses with pooled state
 	return t
 }
 
@@ -131,7 +122,6 @@ type authTransport struct {
 	origin *url.URL
 	token  redact.Token
 	fixed  http.Header // User-Agent and Accept, the same on every request
-	gunzip bool        // base is the default transport, which leaves gzip to us
 }
 
 // RoundTrip implements http.RoundTripper. The request it sends has a new
@@ -153,71 +143,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if sameOrigin(t.origin, req.URL) {
 		out.Header[TokenHeader] = []string{string(t.token)}
 	}
-	resp, err := t.base.RoundTrip(&out)
-	if err == nil && t.gunzip && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
-		// As net/http's transport does when it asked for gzip itself.
-		state := gzipStates.Get().(*gzipState) //nolint:forcetypeassert // the pool holds nothing else
-		resp.Body = &gzipBody{body: resp.Body, state: state}
-		resp.ContentLength, resp.Uncompressed = -1, true
-		resp.Header.Del("Content-Encoding")
-		resp.Header.Del("Content-Length")
-	}
-	return resp, err
-}
-
-// gzipBody decompresses a gzip body with a reader and a buffer from a
-// pool: net/http's transport allocates a 4 KiB buffer for each reply.
-// Read and Close may come from two goroutines (a drain that stalls is
-// closed from another): Close closes the body first, which ends a read in
-// progress, then gives the state back under the lock that reads hold.
-type gzipBody struct {
-	body    io.ReadCloser
-	mu      sync.Mutex
-	state   *gzipState // nil once closed
-	started bool       // state reads from body
-	err     error      // sticky: the first error, io.EOF at the end
-}
-
-// gzipState is what a gzipBody reuses: its buffer and decompressor.
-type gzipState struct {
-	br bufio.Reader
-	zr gzip.Reader
-}
-
-var gzipStates = sync.Pool{New: func() any { return new(gzipState) }}
-
-var errReadAfterClose = errors.New("http: read on closed response body")
-
-func (g *gzipBody) Read(p []byte) (int, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	switch {
-	case g.err != nil:
-		return 0, g.err
-	case g.state == nil:
-		return 0, errReadAfterClose
-	case !g.started:
-		g.started = true
-		g.state.br.Reset(g.body)
-		if g.err = g.state.zr.Reset(&g.state.br); g.err != nil {
-			return 0, g.err
-		}
-	}
-	n, err := g.state.zr.Read(p)
-	g.err = err
-	return n, err
-}
-
-func (g *gzipBody) Close() error {
-	err := g.body.Close()
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.state != nil {
-		g.state.br.Reset(nil) // holds no body
-		gzipStates.Put(g.state)
-		g.state = nil
-	}
-	return err
+	return t.base.RoundTrip(&out)
 }
 
 // sameOrigin reports whether u is where the token belongs: the same scheme
