@@ -88,7 +88,7 @@ func TestErrors_A200ThatIsNotTheAPI(t *testing.T) {
 		{"an error with status 200", "application/json", `{"error":"Something went wrong"}`, `got Something went wrong`},
 		{"no payload", "application/json", `{"data":[]}`, "got no payload key"},
 		{"not an object", "application/json", `[1,2]`, "the body is not a JSON object"},
-		{"trailing data", "application/json", `{"payload":[]}{"payload":[]}`, "not valid JSON (at byte 15)"},
+		{"trailing data", "application/json", `{"payload":[]}{"payload":[]}`, "not valid JSON (at byte 14)"},
 		{"plain text", "text/plain", "OK", `answered text/plain, not JSON`},
 	}
 	for _, tt := range tests {

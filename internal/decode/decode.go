@@ -69,8 +69,11 @@ type budget struct {
 	items, bytes int
 	data         []byte // what is decoded: raw values are parts of it
 	opts         json.Options
-	dec          jsontext.Decoder
-	in           bytes.Buffer
+	// For Reply: where each conversation goes, what keeps its JSON, and
+	// the error that stopped the payload, in the client's words.
+	next   func() any
+	kept   func(raw []byte) error
+	failed *Error
 }
 
 // spend counts one item of size bytes, and reports whether it is too many.
@@ -91,7 +94,7 @@ var budgets = sync.Pool{New: func() any {
 	b := &budget{}
 	b.opts = json.JoinOptions(jsontext.AllowInvalidUTF8(true), json.WithUnmarshalers(json.JoinUnmarshalers(
 		counted[gen.Message](b), counted[gen.Attachment](b), counted[gen.SLAEvent](b), counted[string](b),
-		json.UnmarshalFromFunc(b.raw))))
+		json.UnmarshalFromFunc(b.raw), json.UnmarshalFromFunc(b.payload))))
 	return b
 }}
 
@@ -122,8 +125,7 @@ func getBudget(data []byte) *budget {
 }
 
 func (b *budget) put() {
-	b.in, b.data = bytes.Buffer{}, nil
-	b.dec.Reset(&b.in) // keeps no body alive
+	b.data, b.next, b.kept, b.failed = nil, nil, nil, nil // keeps no body alive
 	budgets.Put(b)
 }
 
@@ -165,51 +167,39 @@ func Into(data []byte, v any) *Error {
 	return nil
 }
 
+// reply is a 200's body: the payload (see budget.payload), or an error
+// value; other keys are skipped.
+type reply struct {
+	Payload payload        `json:"payload"`
+	Error   jsontext.Value `json:"error"`
+	Errors  jsontext.Value `json:"errors"`
+}
+
+// payload records whether the body had one: null is an empty one.
+type payload struct{ found bool }
+
 // Reply decodes a 200's body, {"payload": [...]}: each conversation into
 // what next returns, then kept is given its JSON, a part of data. A body
 // without payload is explained with its "error" or "errors" value.
 func Reply(data []byte, tok redact.Token, next func() any, kept func(raw []byte) error) *Error {
+	if jsontext.Value(data).Kind() != '{' {
+		return notObject(data, tok)
+	}
 	b := getBudget(data)
 	defer b.put()
-	dec := &b.dec
-	b.in = *bytes.NewBuffer(data)
-	dec.Reset(&b.in, b.opts)
-	if dec.PeekKind() != '{' {
-		return notObject(data, dec, tok)
-	}
-	_, _ = dec.ReadToken()
-	var found bool
-	var message jsontext.Value
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return explain(data, err)
-		}
-		switch name.String() {
-		case "payload":
-			found = true
-			if err := payload(data, b, next, kept); err != nil {
-				return err
-			}
-			continue
-		case "error", "errors":
-			message, err = dec.ReadValue()
-		default:
-			err = dec.SkipValue()
-		}
-		if err != nil {
-			return explain(data, err)
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
+	b.next, b.kept = next, kept
+	var r reply
+	err := json.Unmarshal(data, &r, b.opts)
+	switch {
+	case b.failed != nil:
+		return b.failed
+	case err != nil:
 		return explain(data, err)
-	}
-	if _, err := dec.ReadToken(); !errors.Is(err, io.EOF) {
-		return &Error{Offset: int(dec.InputOffset()), Err: fmt.Errorf("the body is not valid JSON (at byte %d): unexpected data after the JSON object", dec.InputOffset())}
-	}
-	if !found {
+	case !r.Payload.found:
 		got := "no payload key"
-		if text := Text(message); text != "" {
+		if text := Text(r.Error); text != "" {
+			got = redact.Quote(tok, text, 0, 160)
+		} else if text := Text(r.Errors); text != "" {
 			got = redact.Quote(tok, text, 0, 160)
 		}
 		return &Error{Err: fmt.Errorf(`expected {"payload": [...]}, got %s: check that the base URL is the Chatwoot server's address`, got)}
@@ -218,43 +208,45 @@ func Reply(data []byte, tok redact.Token, next func() any, kept func(raw []byte)
 }
 
 // payload decodes the conversations, at most MaxConversations.
-func payload(data []byte, b *budget, next func() any, kept func([]byte) error) *Error {
-	dec, size := &b.dec, int(reflect.TypeFor[gen.Conversation]().Size())
-	at := int(dec.InputOffset())
+func (b *budget) payload(dec *jsontext.Decoder, p *payload) error {
+	p.found = true
+	size := int(reflect.TypeFor[gen.Conversation]().Size())
 	switch kind := dec.PeekKind(); kind {
-	case 'n':
-		_, _ = dec.ReadToken()
-		return nil
-	case '[':
-		_, _ = dec.ReadToken()
+	case 'n', '[':
+		if _, err := dec.ReadToken(); err != nil || kind == 'n' {
+			return err
+		}
 	default:
-		return &Error{Field: "payload", Offset: at, Err: fmt.Errorf("payload is a JSON %s, not the array of conversations", kindName(kind))}
+		return b.fail("payload", dec.InputOffset(), fmt.Errorf("payload is a JSON %s, not the array of conversations", kindName(kind)))
 	}
 	for k := 0; dec.PeekKind() != ']'; k++ {
-		start := int(dec.InputOffset())
+		start := dec.InputOffset()
 		if k == MaxConversations || b.spend(size) {
-			return &Error{Field: "payload", Offset: start, Err: fmt.Errorf("the reply has more than %d conversations (or more than its size can fill); Chatwoot sends at most 20: this is not the reply of a Chatwoot server", MaxConversations)}
+			return b.fail("payload", start, fmt.Errorf("the reply has more than %d conversations (or more than its size can fill); Chatwoot sends at most 20: this is not the reply of a Chatwoot server", MaxConversations))
 		}
 		if kind := dec.PeekKind(); kind != '{' && kind != 0 {
-			return &Error{Field: "payload[" + strconv.Itoa(k) + "]", Offset: start, Err: fmt.Errorf("a JSON %s where a conversation (an object) belongs", kindName(kind))}
+			return b.fail("payload["+strconv.Itoa(k)+"]", start, fmt.Errorf("a JSON %s where a conversation (an object) belongs", kindName(kind)))
 		}
-		if err := json.UnmarshalDecode(dec, next()); err != nil {
-			return explain(data, err)
+		if err := json.UnmarshalDecode(dec, b.next()); err != nil {
+			return err
 		}
-		raw := bytes.TrimLeft(data[start:dec.InputOffset()], " \t\r\n,")
-		if err := kept(raw); err != nil {
-			return &Error{Field: "payload[" + strconv.Itoa(k) + "]", Offset: start, Err: err}
+		if err := b.kept(bytes.TrimLeft(b.data[start:dec.InputOffset()], " \t\r\n,")); err != nil {
+			return b.fail("payload["+strconv.Itoa(k)+"]", start, err)
 		}
 	}
 	_, err := dec.ReadToken()
-	if err != nil {
-		return explain(data, err)
-	}
-	return nil
+	return err
+}
+
+// fail records why the payload cannot be read, in the client's words.
+func (b *budget) fail(field string, at int64, err error) error {
+	b.failed = &Error{Field: field, Offset: int(at), Err: err}
+	return b.failed
 }
 
 // notObject explains a body that does not start with an object.
-func notObject(data []byte, dec *jsontext.Decoder, tok redact.Token) *Error {
+func notObject(data []byte, tok redact.Token) *Error {
+	dec := jsontext.NewDecoder(bytes.NewReader(data))
 	switch kind := dec.PeekKind(); {
 	case len(bytes.TrimSpace(data)) == 0:
 		return &Error{Err: errors.New(`the body is empty: expected {"payload": [...]}`)}

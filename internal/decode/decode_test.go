@@ -76,7 +76,7 @@ func conversations(n int, extra string) []byte {
 	return b.Bytes()
 }
 
-func reply(t *testing.T, data []byte) ([]gen.Conversation, [][]byte, *Error) {
+func decodeReply(t *testing.T, data []byte) ([]gen.Conversation, [][]byte, *Error) {
 	t.Helper()
 	var convs []gen.Conversation
 	var raws [][]byte
@@ -88,7 +88,7 @@ func reply(t *testing.T, data []byte) ([]gen.Conversation, [][]byte, *Error) {
 }
 
 func TestReply_KeepsEachConversationsBytes(t *testing.T) {
-	convs, raws, err := reply(t, []byte(` {"meta":{}, "payload": [ {"id":1,"labels":["a"]} , {"id":2} ] } `))
+	convs, raws, err := decodeReply(t, []byte(` {"meta":{}, "payload": [ {"id":1,"labels":["a"]} , {"id":2} ] } `))
 	require.Nil(t, err)
 	require.Len(t, convs, 2)
 	assert.Equal(t, []string{"a"}, convs[0].Labels)
@@ -100,7 +100,7 @@ func TestReply_KeepsEachConversationsBytes(t *testing.T) {
 // appended to over them.
 func TestReply_RawValuesArePartsOfTheBody(t *testing.T) {
 	data := []byte(`{"payload":[{"id":1,"custom_attributes": {"a":[1, 2]} ,"meta":{"assignee":{"id":5}}}]}`)
-	convs, _, err := reply(t, data)
+	convs, _, err := decodeReply(t, data)
 	require.Nil(t, err)
 	attrs := convs[0].CustomAttributes
 	assert.Equal(t, `{"a":[1, 2]}`, string(attrs))
@@ -124,12 +124,12 @@ func TestReply_Refusals(t *testing.T) {
 		{"duplicate top", `{"payload":[],"payload":[]}`, "payload", "a key sent twice"},
 		{"type", `{"payload":[{"id":"x"}]}`, "payload[0].id", "a JSON string where this client expects int64"},
 		{"cut", `{"payload":[{"id":1`, "payload[0]", "the reply was cut off"},
-		{"trailing", `{"payload":[]} {}`, "", "unexpected data after the JSON object"},
+		{"trailing", `{"payload":[]} {}`, "", "the body is not valid JSON (at byte 15)"},
 		{"deep", `{"payload":[{"custom_attributes":` + strings.Repeat("[", 20000) + `}]}`,
 			"payload[0].custom_attributes" + strings.Repeat("[0]", 13) + "…", "nested more than 10000 deep"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := reply(t, []byte(tc.body))
+			_, _, err := decodeReply(t, []byte(tc.body))
 			require.NotNil(t, err)
 			assert.Equal(t, tc.field, err.Field)
 			assert.Contains(t, err.Error(), tc.says)
@@ -138,30 +138,30 @@ func TestReply_Refusals(t *testing.T) {
 }
 
 func TestReply_ATokenInAnErrorValueIsRedacted(t *testing.T) {
-	_, _, err := reply(t, []byte(`{"error":"bad token `+string(token)+`"}`))
+	_, _, err := decodeReply(t, []byte(`{"error":"bad token `+string(token)+`"}`))
 	require.NotNil(t, err)
 	assert.NotContains(t, err.Error(), string(token))
 	assert.Contains(t, err.Error(), redact.Redacted)
 }
 
 func TestReply_Bounds(t *testing.T) {
-	_, _, err := reply(t, conversations(MaxConversations+1, ""))
+	_, _, err := decodeReply(t, conversations(MaxConversations+1, ""))
 	require.NotNil(t, err)
 	assert.Contains(t, err.Error(), "more than 1000 conversations")
 
 	labels := `,"labels":[` + strings.Repeat(`"",`, MaxItems) + `""]`
-	_, _, err = reply(t, conversations(1, labels))
+	_, _, err = decodeReply(t, conversations(1, labels))
 	require.NotNil(t, err)
 	assert.ErrorIs(t, err, errTooManyItems)
 
 	// Items smaller than the structs they fill are charged their size:
 	// a list of {} costs no more than the bytes allow.
 	msgs := `,"messages":[` + strings.Repeat(`{},`, 3000) + `{}]`
-	_, _, err = reply(t, conversations(1, msgs))
+	_, _, err = decodeReply(t, conversations(1, msgs))
 	require.NotNil(t, err)
 	assert.ErrorIs(t, err, errTooManyItems)
 
-	_, _, err = reply(t, conversations(20, `,"labels":["a","b"],"messages":[{"id":1}]`))
+	_, _, err = decodeReply(t, conversations(20, `,"labels":["a","b"],"messages":[{"id":1}]`))
 	assert.Nil(t, err, "an honest reply is well within the bounds")
 }
 
@@ -217,7 +217,7 @@ func seeds(f *testing.F) {
 func FuzzReply(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		convs, raws, err := reply(t, data)
+		convs, raws, err := decodeReply(t, data)
 		if err != nil {
 			assert.NotContains(t, err.Error(), string(token))
 			return
