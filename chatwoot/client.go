@@ -65,9 +65,6 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	tok := s.token
 	c := &Client{server: origin.String(), defaults: s,
 		doer: &httpcall.Doer{HTTP: hc, Token: &tok, MaxBody: s.maxBodyBytes, Policy: httpcall.DefaultPolicy, Sleep: httpcall.Sleep}}
-	if s.httpClient == nil {
-		c.doer.Slots = make(chan struct{}, 16) // the default transport's connections
-	}
 	if c.api, err = gen.NewClient(c.server, gen.WithHTTPClient(c.doer)); err != nil {
 		return nil, fmt.Errorf("chatwoot: NewClient: %w", err)
 	}

@@ -57,13 +57,12 @@
 // WithMaxRetries); Retryable tells a program's own loop the same, and a
 // network failure stays reachable with errors.As (*net.OpError, net.Error).
 // WithRateLimiter paces every attempt. Each attempt has its own deadline
-// (WithTimeout, 30 s), counted from when it may use a connection, which
-// bounds every read of the body too (a reply that switches protocols is
-// refused unread);
-// all waits between attempts add up to at most WithMaxRetryWait (30 s); a
-// wait that would end after the context's deadline is not started. With
-// context.Background and the defaults a call lasts at most 2 minutes, plus
-// any time spent waiting for one of the client's 16 connections.
+// (WithTimeout, 30 s), counted from when it is sent, which bounds every
+// read of the body too (a reply that switches protocols is refused
+// unread); all waits between attempts add up to at most WithMaxRetryWait
+// (30 s); a wait that would end after the context's deadline is not
+// started. With context.Background and the defaults a call lasts at most 2
+// minutes.
 //
 // # JSON: json/v2's rules, one for names at every level
 //

@@ -548,30 +548,6 @@ func TestInvariant_AStalledBodyEndsByTheCallersHTTPClientTimeout(t *testing.T) {
 	t.Logf("%v: %v", o.took.Round(time.Millisecond), o.err)
 }
 
-// 16 calls stalled in their bodies hold the 16 connections until their
-// deadline, then free them.
-func TestInvariant_StalledBodiesFreeTheirSlots(t *testing.T) {
-	t.Parallel() // waits on timers, measures no memory
-	var healthy atomic.Bool
-	url := tcpServer(t, func(conn net.Conn, _ *http.Request) {
-		if healthy.Load() {
-			_, _ = conn.Write([]byte(healthyReply))
-			return
-		}
-		_, _ = conn.Write([]byte(jsonHead + "Content-Length: 100\r\n\r\n{"))
-		silent(conn)
-	})
-	c := newClient(t, url, chatwoot.WithTimeout(time.Second)) // the last call's margin on a loaded machine
-	var wg sync.WaitGroup
-	for range 16 {
-		wg.Go(func() { assert.Error(t, call(context.Background(), c).err) })
-	}
-	wg.Wait()
-	healthy.Store(true)
-	o := call(context.Background(), c)
-	require.NoError(t, o.err)
-}
-
 // Statuses nobody listed end at once (or by the deadline) with an error.
 func TestInvariant_StatusesNobodyListed(t *testing.T) {
 	huge := func(conn net.Conn, head string) { // a body without end

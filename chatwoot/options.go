@@ -103,8 +103,8 @@ func WithAPIToken(token string) Option {
 // works on a copy whose transport adds the token and whose redirect check
 // refuses to follow the token to another host. hc's Timeout, if set, bounds
 // each attempt besides WithTimeout. Without this option the Client uses its
-// own transport, with at most 16 connections to the server. For a Client
-// only.
+// own transport, which keeps up to 16 connections to the server for reuse.
+// For a Client only.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {
@@ -203,10 +203,10 @@ func WithMaxRetryWait(d time.Duration) Option {
 	}
 }
 
-// DefaultTimeout bounds each attempt: from the moment it may use a
-// connection (time spent waiting for the rate limiter or for one of the
-// client's own connections does not count) to the last byte of the reply. A reply holds at most 20
-// conversations, so a healthy server answers in well under a second.
+// DefaultTimeout bounds each attempt: from the moment it is sent (time
+// spent waiting for the rate limiter does not count) to the last byte of
+// the reply. A reply holds at most 20 conversations, so a healthy server
+// answers in well under a second.
 const DefaultTimeout = 30 * time.Second
 
 // WithTimeout sets how long each attempt may take (the default is

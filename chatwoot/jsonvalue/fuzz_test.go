@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"testing"
 
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 

@@ -47,12 +47,8 @@ type Doer struct {
 	HTTP    *http.Client
 	Token   *redact.Token // behind a pointer, which fmt prints as an address
 	MaxBody int64
-	// Slots bounds the attempts under way to the default transport's
-	// connections, so that an attempt's timeout starts only once it can
-	// have one; nil for a caller's http.Client.
-	Slots  chan struct{}
-	Policy Policy
-	Sleep  func(context.Context, time.Duration) error // tests record waits instead
+	Policy  Policy
+	Sleep   func(context.Context, time.Duration) error // tests record waits instead
 }
 
 // Do implements gen.HttpRequestDoer: it tries req as the Call in its
@@ -100,22 +96,12 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// start waits for the limiter and a connection slot.
+// start waits for the limiter.
 func (d *Doer) start(ctx context.Context, call *Call) error {
-	if call.Limiter != nil {
-		if err := call.Limiter.Wait(ctx); err != nil {
-			return err
-		}
-	}
-	if d.Slots == nil {
+	if call.Limiter == nil {
 		return nil
 	}
-	select {
-	case d.Slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return call.Limiter.Wait(ctx)
 }
 
 // ended is the error of a call that stopped before its attempts were done:
@@ -135,9 +121,6 @@ func (d *Doer) ended(req *http.Request, what string, err, last error) error {
 func (d *Doer) attempt(ctx context.Context, req *http.Request, call *Call, n int) (*http.Response, retryInfo, error) {
 	actx, cancel := context.WithTimeout(ctx, call.Timeout)
 	defer cancel()
-	if d.Slots != nil {
-		defer func() { <-d.Slots }()
-	}
 	timedOut := func() bool { return ctx.Err() == nil && actx.Err() != nil }
 	resp, err := d.HTTP.Do(req.WithContext(actx)) //nolint:gosec // the URL is the Client's base URL, checked by NewClient; redirects are pinned to its origin
 	if err != nil {

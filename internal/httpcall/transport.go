@@ -21,11 +21,11 @@ import (
 // spelling, but nginx drops header names with underscores by default.
 const TokenHeader = "Api-Access-Token"
 
-// maxConnsPerHost bounds the default transport's connections to the server,
-// all of them kept for reuse: net/http keeps only 2 idle ones, so a program
+// maxIdleConnsPerHost is how many of the default transport's connections
+// to the server are kept for reuse: net/http keeps only 2, so a program
 // calling from many goroutines would open (and handshake) one for most
-// calls. Chatwoot's 3000 requests a minute per IP need far fewer.
-const maxConnsPerHost = 16
+// calls.
+const maxIdleConnsPerHost = 16
 
 // NewHTTPClient returns a copy of hc (or a client on a default transport
 // when hc is nil) whose transport adds userAgent and, for origin only, the
@@ -74,16 +74,15 @@ func NewHTTPClient(hc *http.Client, origin *url.URL, tok redact.Token, userAgent
 // errTooManyRedirects is a redirect loop, which no retry will end.
 var errTooManyRedirects = errors.New("chatwoot: stopped after 10 redirects: the server redirects in a loop; check the base URL")
 
-// newDefaultTransport is net/http's default transport with maxConnsPerHost
-// and a response head of at most 64 KiB (Chatwoot's are under 2 KiB).
+// newDefaultTransport is net/http's default transport with
+// maxIdleConnsPerHost and a response head of at most 64 KiB (Chatwoot's are under 2 KiB).
 func newDefaultTransport() http.RoundTripper {
 	t, ok := http.DefaultTransport.(*http.Transport)
 	if !ok {
 		return http.DefaultTransport // replaced by the program: respect that
 	}
 	t = t.Clone()
-	t.MaxIdleConnsPerHost = maxConnsPerHost
-	t.MaxConnsPerHost = maxConnsPerHost // without it, racing dials open a few more
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	t.MaxResponseHeaderBytes = 64 << 10
 	return t
 }
