@@ -414,7 +414,7 @@ func TestConversation_UnmarshalJSONChecksLikeTheClient(t *testing.T) {
 	var c chatwoot.Conversation
 	assert.ErrorContains(t, json.Unmarshal([]byte(`{}`), &c), "without a positive id")
 	err := json.Unmarshal([]byte(`{"id":3,"messages":[{"updated_at":5}]}`), &c)
-	assert.ErrorContains(t, err, "at messages[0].updated_at")
+	assert.ErrorContains(t, err, "at /messages/0/updated_at")
 	require.NoError(t, json.Unmarshal([]byte(`{"id":3,"odd":[1]}`), &c))
 	assert.JSONEq(t, `{"id":3,"odd":[1]}`, string(c.RawJSON()))
 	out, err := json.Marshal(c)

@@ -32,12 +32,12 @@ func decodeError(t *testing.T, body []byte) *chatwoot.DecodeError {
 func TestDecode_EveryItemIsAConversation(t *testing.T) {
 	good := `{"id":7,"meta":{"sender":{"id":1}}}`
 	tests := []struct{ name, body, field, want string }{
-		{"null item", `{"payload":[null]}`, "payload[0]", "a JSON null where a conversation"},
-		{"empty object", `{"payload":[{}]}`, "payload[0]", "without a positive id"},
-		{"zero id", `{"payload":[` + good + `,{"id":0}]}`, "payload[1]", "without a positive id"},
-		{"a number", `{"payload":[` + good + `,` + good + `,42]}`, "payload[2]", "a JSON number where a conversation"},
-		{"a string", `{"payload":["x"]}`, "payload[0]", "a JSON string where a conversation"},
-		{"payload not an array", `{"payload":{"id":1}}`, "payload", "payload is a JSON object, not the array"},
+		{"null item", `{"payload":[null]}`, "/payload/0", "a JSON null where a conversation"},
+		{"empty object", `{"payload":[{}]}`, "/payload/0", "without a positive id"},
+		{"zero id", `{"payload":[` + good + `,{"id":0}]}`, "/payload/1", "without a positive id"},
+		{"a number", `{"payload":[` + good + `,` + good + `,42]}`, "/payload/2", "a JSON number where a conversation"},
+		{"a string", `{"payload":["x"]}`, "/payload/0", "a JSON string where a conversation"},
+		{"payload not an array", `{"payload":{"id":1}}`, "/payload", "payload is a JSON object, not the array"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,10 +61,10 @@ func TestDecode_FieldPathHasIndexesOnEveryEngine(t *testing.T) {
 		mutate func(conv map[string]any)
 		field  string
 	}{
-		{"a core time", func(c map[string]any) { c["timestamp"] = "soon" }, "payload[1].timestamp"},
-		{"an id", func(c map[string]any) { c["inbox_id"] = 1.5 }, "payload[1].inbox_id"},
-		{"inside meta", func(c map[string]any) { c["meta"].(map[string]any)["sender"].(map[string]any)["id"] = "x" }, "payload[1].meta.sender.id"},
-		{"a label", func(c map[string]any) { c["labels"] = []any{"a", 2} }, "payload[1].labels[1]"},
+		{"a core time", func(c map[string]any) { c["timestamp"] = "soon" }, "/payload/1/timestamp"},
+		{"an id", func(c map[string]any) { c["inbox_id"] = 1.5 }, "/payload/1/inbox_id"},
+		{"inside meta", func(c map[string]any) { c["meta"].(map[string]any)["sender"].(map[string]any)["id"] = "x" }, "/payload/1/meta/sender/id"},
+		{"a label", func(c map[string]any) { c["labels"] = []any{"a", 2} }, "/payload/1/labels/1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,7 +85,7 @@ func TestDecode_NestedMessagePath(t *testing.T) {
 	require.Contains(t, body, msgUpdated)
 	broken := strings.Replace(body, msgUpdated, `"updated_at": 12`, 1)
 	decErr := decodeError(t, []byte(broken))
-	assert.Equal(t, "payload[0].messages[0].updated_at", decErr.Field)
+	assert.Equal(t, "/payload/0/messages/0/updated_at", decErr.Field)
 }
 
 // A body of many tiny items is refused as they are counted.

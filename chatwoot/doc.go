@@ -38,7 +38,7 @@
 // they fit, kept as sent either way), so drift there never makes a reply
 // unreadable. Core keys (ids, status, times) are checked: a value of the
 // wrong type there is a *DecodeError that names it, such as
-// payload[3].updated_at.
+// /payload/3/updated_at.
 //
 // # Times
 //
@@ -73,7 +73,7 @@
 //
 //   - a name sent twice in one object is refused, at any depth, inside a
 //     value kept as sent too: which of the two would be meant? The reply is
-//     a *DecodeError whose Field names the second (payload[0].id); a value
+//     a *DecodeError whose Field names the second (/payload/0/id); a value
 //     read on its own (Value.Object, Lenient, Value.Decode) does not fit.
 //   - a name binds only to a field of exactly its spelling: "ID",
 //     "Messages" or "ſtatus" bind to nothing, are kept in RawJSON and

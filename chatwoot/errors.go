@@ -35,7 +35,7 @@ type (
 	APIError = httpcall.APIError
 	// DecodeError is a 200 reply whose body is not the JSON this endpoint
 	// sends: not JSON at all, cut off, too large, or with a value of the
-	// wrong type (Field names it, as payload[3].updated_at). No
+	// wrong type (Field names it, as /payload/3/updated_at). No
 	// conversation is returned with it, never a partial list.
 	DecodeError = httpcall.DecodeError
 	// RedirectError is a redirect the Client refused to follow because it

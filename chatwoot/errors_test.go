@@ -113,9 +113,9 @@ func TestErrors_TypeMismatchNamesTheFieldAndQuotesTheBody(t *testing.T) {
 	_, err := newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
 	var decErr *chatwoot.DecodeError
 	require.ErrorAs(t, err, &decErr)
-	assert.Equal(t, "payload[0].updated_at", decErr.Field, "the same path on every JSON engine")
+	assert.Equal(t, "/payload/0/updated_at", decErr.Field, "the same path on every JSON engine")
 	assert.Contains(t, decErr.Excerpt, `"yesterday"`)
-	assert.Contains(t, err.Error(), "field payload[0].updated_at")
+	assert.Contains(t, err.Error(), "field /payload/0/updated_at")
 	assert.Contains(t, err.Error(), "200 reply")
 	assert.Contains(t, err.Error(), `a JSON string where this client expects timestamp.UnixFloat`)
 }

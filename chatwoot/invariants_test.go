@@ -282,18 +282,18 @@ func TestInvariant_ANameSentTwiceIsRefusedAtEveryLevel(t *testing.T) {
 		name, body string
 		field      string // DecodeError.Field: the second name
 	}{
-		{"the conversation's id", reply(`"id":2`), "payload[0].id"},
-		{"an id spelled once escaped", reply(`"\u0069d":2`), "payload[0].id"},
-		{"a message", reply(`"messages":[{"id":2,"id":3}]`), "payload[0].messages[0].id"},
-		{"an attachment", reply(`"messages":[{"id":2,"attachments":[{"id":1},{"id":2,"file_type":"image","file_type":"audio"}]}]`), "payload[0].messages[0].attachments[1].file_type"},
-		{"the assignee (kept as sent)", reply(`"meta":{"assignee":{"id":7,"name":"Sam","name":"Eve"}}`), "payload[0].meta.assignee.name"},
-		{"a sender (kept as sent)", reply(`"messages":[{"id":2,"sender":{"type":"contact","id":3,"id":4}}]`), "payload[0].messages[0].sender.id"},
-		{"custom_attributes (a jsonvalue.Value)", reply(`"custom_attributes":{"plan":"a","plan":"b"}`), "payload[0].custom_attributes.plan"},
-		{"a voice call (a jsonvalue.Lenient)", reply(`"messages":[{"id":2,"content_type":"voice_call","call":{"id":1,"id":2}}]`), "payload[0].messages[0].call.id"},
-		{"applied_sla", reply(`"applied_sla":{"id":1,"sla_name":"a","sla_name":"b"}`), "payload[0].applied_sla.sla_name"},
-		{"a key no version knows", reply(`"x_future":{"a":1,"a":2}`), "payload[0].x_future.a"},
-		{"payload", `{"payload":[{"id":1}],"payload":[{"id":2}]}`, "payload"},
-		{"error, in a 200 without payload", `{"error":"a","error":"b"}`, "error"},
+		{"the conversation's id", reply(`"id":2`), "/payload/0/id"},
+		{"an id spelled once escaped", reply(`"\u0069d":2`), "/payload/0/id"},
+		{"a message", reply(`"messages":[{"id":2,"id":3}]`), "/payload/0/messages/0/id"},
+		{"an attachment", reply(`"messages":[{"id":2,"attachments":[{"id":1},{"id":2,"file_type":"image","file_type":"audio"}]}]`), "/payload/0/messages/0/attachments/1/file_type"},
+		{"the assignee (kept as sent)", reply(`"meta":{"assignee":{"id":7,"name":"Sam","name":"Eve"}}`), "/payload/0/meta/assignee/name"},
+		{"a sender (kept as sent)", reply(`"messages":[{"id":2,"sender":{"type":"contact","id":3,"id":4}}]`), "/payload/0/messages/0/sender/id"},
+		{"custom_attributes (a jsonvalue.Value)", reply(`"custom_attributes":{"plan":"a","plan":"b"}`), "/payload/0/custom_attributes/plan"},
+		{"a voice call (a jsonvalue.Lenient)", reply(`"messages":[{"id":2,"content_type":"voice_call","call":{"id":1,"id":2}}]`), "/payload/0/messages/0/call/id"},
+		{"applied_sla", reply(`"applied_sla":{"id":1,"sla_name":"a","sla_name":"b"}`), "/payload/0/applied_sla/sla_name"},
+		{"a key no version knows", reply(`"x_future":{"a":1,"a":2}`), "/payload/0/x_future/a"},
+		{"payload", `{"payload":[{"id":1}],"payload":[{"id":2}]}`, "/payload"},
+		{"error, in a 200 without payload", `{"error":"a","error":"b"}`, "/error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, _ := serveBody(t, 200, "application/json", []byte(tc.body))
@@ -302,14 +302,14 @@ func TestInvariant_ANameSentTwiceIsRefusedAtEveryLevel(t *testing.T) {
 			require.ErrorAs(t, err, &decErr)
 			assert.ErrorContains(t, err, "a key sent twice in one object")
 			assert.Equal(t, tc.field, decErr.Field)
-			if !strings.HasPrefix(tc.field, "payload[0]") {
+			if !strings.HasPrefix(tc.field, "/payload/0") {
 				return
 			}
 			// The same through json.Unmarshal into a Conversation.
 			var c chatwoot.Conversation
 			err = json.Unmarshal([]byte(tc.body[len(`{"payload":[`):len(tc.body)-2]), &c)
 			require.Error(t, err)
-			assert.ErrorContains(t, err, "at "+strings.TrimPrefix(tc.field, "payload[0].")+" ")
+			assert.ErrorContains(t, err, "at "+strings.TrimPrefix(tc.field, "/payload/0")+" ")
 			assert.Zero(t, c.ID, "nothing decoded")
 		})
 	}

@@ -43,8 +43,8 @@ const (
 // Error is JSON the client could not read. Its text quotes nothing the
 // server sent but Field, which the caller quotes.
 type Error struct {
-	// Field is the path of the value at fault, as payload[3].messages[0].id;
-	// "" for the body as a whole.
+	// Field is the JSON Pointer of the value at fault, as
+	// /payload/3/messages/0/id; "" for the body as a whole.
 	Field string
 	// Offset is where in the bytes the fault was found.
 	Offset int
@@ -217,21 +217,21 @@ func (b *budget) payload(dec *jsontext.Decoder, p *payload) error {
 			return err
 		}
 	default:
-		return b.fail("payload", dec.InputOffset(), fmt.Errorf("payload is a JSON %s, not the array of conversations", kindName(kind)))
+		return b.fail("/payload", dec.InputOffset(), fmt.Errorf("payload is a JSON %s, not the array of conversations", kindName(kind)))
 	}
 	for k := 0; dec.PeekKind() != ']'; k++ {
 		start := dec.InputOffset()
 		if k == MaxConversations || b.spend(size) {
-			return b.fail("payload", start, fmt.Errorf("the reply has more than %d conversations (or more than its size can fill); Chatwoot sends at most 20: this is not the reply of a Chatwoot server", MaxConversations))
+			return b.fail("/payload", start, fmt.Errorf("the reply has more than %d conversations (or more than its size can fill); Chatwoot sends at most 20: this is not the reply of a Chatwoot server", MaxConversations))
 		}
 		if kind := dec.PeekKind(); kind != '{' && kind != 0 {
-			return b.fail("payload["+strconv.Itoa(k)+"]", start, fmt.Errorf("a JSON %s where a conversation (an object) belongs", kindName(kind)))
+			return b.fail("/payload/"+strconv.Itoa(k), start, fmt.Errorf("a JSON %s where a conversation (an object) belongs", kindName(kind)))
 		}
 		if err := json.UnmarshalDecode(dec, b.next()); err != nil {
 			return err
 		}
 		if err := b.kept(bytes.TrimLeft(b.data[start:dec.InputOffset()], " \t\r\n,")); err != nil {
-			return b.fail("payload["+strconv.Itoa(k)+"]", start, err)
+			return b.fail("/payload/"+strconv.Itoa(k), start, err)
 		}
 	}
 	_, err := dec.ReadToken()
@@ -264,47 +264,34 @@ func notObject(data []byte, tok redact.Token) *Error {
 func explain(data []byte, err error) *Error {
 	var syn *jsontext.SyntacticError
 	var sem *json.SemanticError
+	e := &Error{Err: errors.New("a value this client cannot read")}
 	switch {
-	case errors.As(err, &syn) && (errors.Is(syn.Err, io.ErrUnexpectedEOF) || syn.ByteOffset >= int64(len(data))):
-		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data))}
-	case errors.As(err, &syn) && errors.Is(syn.Err, jsontext.ErrDuplicateName):
-		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: errors.New("a key sent twice in one object: which value is meant cannot be known, so none is taken")}
-	case errors.As(err, &syn) && strings.Contains(syn.Err.Error(), "max depth"): // json/v2 does not export it
-		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: errors.New("values nested more than 10000 deep: no Chatwoot reply looks like that")}
 	case errors.As(err, &syn):
-		return &Error{Field: path(syn.JSONPointer), Offset: int(syn.ByteOffset), Err: fmt.Errorf("the body is not valid JSON (at byte %d)", syn.ByteOffset)}
-	case errors.As(err, &sem) && errors.Is(sem.Err, errTooManyItems):
-		return &Error{Field: path(sem.JSONPointer), Offset: int(sem.ByteOffset), Err: errTooManyItems}
-	case errors.As(err, &sem) && sem.Err == nil: // the JSON type cannot go there at all
-		return &Error{Field: path(sem.JSONPointer), Offset: int(sem.ByteOffset), Err: fmt.Errorf("a JSON %s where this client expects %v (a server newer or older than this library supports?)", kindName(sem.JSONKind), sem.GoType)}
+		e.Field, e.Offset, e.Err = pointer(syn.JSONPointer), int(syn.ByteOffset), fmt.Errorf("the body is not valid JSON (at byte %d)", syn.ByteOffset)
+		switch {
+		case errors.Is(syn.Err, io.ErrUnexpectedEOF) || syn.ByteOffset >= int64(len(data)):
+			e.Err = fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data))
+		case errors.Is(syn.Err, jsontext.ErrDuplicateName):
+			e.Err = errors.New("a key sent twice in one object: which value is meant cannot be known, so none is taken")
+		case strings.Contains(syn.Err.Error(), "max depth"): // json/v2 does not export it
+			e.Err = errors.New("values nested more than 10000 deep: no Chatwoot reply looks like that")
+		}
 	case errors.As(err, &sem):
-		return &Error{Field: path(sem.JSONPointer), Offset: int(sem.ByteOffset), Err: fmt.Errorf("a JSON %s that is not a valid %v", kindName(sem.JSONKind), sem.GoType)}
+		e.Field, e.Offset, e.Err = pointer(sem.JSONPointer), int(sem.ByteOffset), fmt.Errorf("a JSON %s that is not a valid %v", kindName(sem.JSONKind), sem.GoType)
+		switch {
+		case errors.Is(sem.Err, errTooManyItems):
+			e.Err = errTooManyItems
+		case sem.Err == nil: // the JSON type cannot go there at all
+			e.Err = fmt.Errorf("a JSON %s where this client expects %v (a server newer or older than this library supports?)", kindName(sem.JSONKind), sem.GoType)
+		}
 	}
-	return &Error{Err: errors.New("a value this client cannot read")}
+	return e
 }
 
-// path renders a JSON Pointer as the client's field paths do:
-// /payload/3/messages/0/id as payload[3].messages[0].id; past 16 levels,
-// "…" stands for the rest.
-func path(p jsontext.Pointer) string {
-	var b strings.Builder
-	n := 0
-	for tok := range p.Tokens() {
-		if n++; n > 16 {
-			b.WriteString("…")
-			break
-		}
-		if _, err := strconv.Atoi(tok); err == nil {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
-}
+// pointer is the JSON Pointer of the value at fault, as json/v2 gives it
+// (/payload/3/messages/0/id), cut to at most about 400 bytes: a value
+// nested 10000 deep has a long one.
+func pointer(p jsontext.Pointer) string { return redact.Quote("", string(p), 0, 400) }
 
 // kindName names a JSON kind as JSON does.
 func kindName(k jsontext.Kind) string {

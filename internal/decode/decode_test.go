@@ -118,15 +118,15 @@ func TestReply_Refusals(t *testing.T) {
 		{"no payload", `{"x":1}`, "", "got no payload key"},
 		{"error value", `{"error":"Resource could not be found"}`, "", "Resource could not be found"},
 		{"errors list", `{"errors":["a","b"]}`, "", "a; b"},
-		{"payload object", `{"payload":{}}`, "payload", "payload is a JSON object"},
-		{"item not object", `{"payload":[{"id":1},7]}`, "payload[1]", "a JSON number where a conversation"},
-		{"duplicate", `{"payload":[{"id":1,"id":2}]}`, "payload[0].id", "a key sent twice"},
-		{"duplicate top", `{"payload":[],"payload":[]}`, "payload", "a key sent twice"},
-		{"type", `{"payload":[{"id":"x"}]}`, "payload[0].id", "a JSON string where this client expects int64"},
-		{"cut", `{"payload":[{"id":1`, "payload[0]", "the reply was cut off"},
+		{"payload object", `{"payload":{}}`, "/payload", "payload is a JSON object"},
+		{"item not object", `{"payload":[{"id":1},7]}`, "/payload/1", "a JSON number where a conversation"},
+		{"duplicate", `{"payload":[{"id":1,"id":2}]}`, "/payload/0/id", "a key sent twice"},
+		{"duplicate top", `{"payload":[],"payload":[]}`, "/payload", "a key sent twice"},
+		{"type", `{"payload":[{"id":"x"}]}`, "/payload/0/id", "a JSON string where this client expects int64"},
+		{"cut", `{"payload":[{"id":1`, "/payload/0", "the reply was cut off"},
 		{"trailing", `{"payload":[]} {}`, "", "the body is not valid JSON (at byte 15)"},
 		{"deep", `{"payload":[{"custom_attributes":` + strings.Repeat("[", 20000) + `}]}`,
-			"payload[0].custom_attributes" + strings.Repeat("[0]", 13) + "…", "nested more than 10000 deep"},
+			("/payload/0/custom_attributes" + strings.Repeat("/0", 1000))[:400], "nested more than 10000 deep"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := decodeReply(t, []byte(tc.body))
@@ -174,7 +174,7 @@ func TestInto_OneRuleForNames(t *testing.T) {
 
 	err = Into([]byte(`{"id":1,"sender":{"id":1,"id":2}}`), &m)
 	require.NotNil(t, err)
-	assert.Equal(t, "sender.id", err.Field)
+	assert.Equal(t, "/sender/id", err.Field)
 }
 
 func TestText(t *testing.T) {

@@ -103,8 +103,8 @@ type DecodeError struct {
 	// StatusCode and ContentType are the reply's.
 	StatusCode  int
 	ContentType string
-	// Field is the JSON path of the value at fault, such as
-	// "payload[3].updated_at"; empty for the body as a whole.
+	// Field is the JSON Pointer of the value at fault, such as
+	// "/payload/3/updated_at"; empty for the body as a whole.
 	Field string
 	// Offset is how many bytes into the body the problem was found.
 	Offset int64
