@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"reflect"
-	"strings"
-	"sync"
 
 	"github.com/go-chatwoot/chatwoot-go/gen"
 	"github.com/go-chatwoot/chatwoot-go/internal/decode"
@@ -109,44 +109,28 @@ var errNoID = errors.New("a conversation without a positive id: the value is not
 
 // MarshalJSON returns the JSON the server sent, if the fields are still as
 // they were decoded from it. If they were changed, it encodes the fields,
-// and keeps the keys of the server's JSON that they do not describe.
+// then the members of the server's JSON that they do not describe (json/v2
+// sorts them out: a key binds only to a field of its exact spelling).
 func (c Conversation) MarshalJSON() ([]byte, error) {
-	if c.raw == nil {
-		return json.Marshal(c.ConversationFields)
+	fields, err := json.Marshal(c.ConversationFields)
+	if err != nil || c.raw == nil {
+		return fields, err
 	}
-	var fresh ConversationFields
-	if decode.Into(c.raw, &fresh) == nil && reflect.DeepEqual(fresh, c.ConversationFields) {
+	var sent struct {
+		ConversationFields
+		Unknown jsontext.Value `json:",embed"` // the members no field describes
+	}
+	if err := jsonv2.Unmarshal(c.raw, &sent, jsontext.AllowInvalidUTF8(true)); err != nil {
+		return nil, fmt.Errorf("chatwoot: the conversation's JSON no longer decodes: %w", err)
+	}
+	switch {
+	case reflect.DeepEqual(sent.ConversationFields, c.ConversationFields):
 		return bytes.Clone(c.raw), nil
+	case len(sent.Unknown) < len("{}x"):
+		return fields, nil
 	}
-	out, err := json.Marshal(c.ConversationFields)
-	if err != nil {
-		return nil, err
-	}
-	var mine, theirs map[string]json.RawMessage
-	if err := json.Unmarshal(out, &mine); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(c.raw, &theirs); err != nil {
-		return out, nil //nolint:nilerr // a raw that is not an object has no keys to keep
-	}
-	for k, v := range theirs {
-		if !knownKeys()[k] {
-			mine[k] = v
-		}
-	}
-	return json.Marshal(mine)
+	return append(append(fields[:len(fields)-1], ','), sent.Unknown[1:]...), nil
 }
-
-// knownKeys are the JSON names of ConversationFields' fields.
-var knownKeys = sync.OnceValue(func() map[string]bool {
-	t := reflect.TypeFor[ConversationFields]()
-	keys := make(map[string]bool, t.NumField())
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		keys[name] = true
-	}
-	return keys
-})
 
 // MaxConversations is the most conversations Chatwoot returns for a contact
 // (it has no paging): a reply of this many may leave older ones out.
