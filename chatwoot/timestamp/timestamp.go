@@ -38,20 +38,10 @@ func (u Unix) Get() (time.Time, bool) { return u.Time(), u != 0 }
 
 // Format formats the time with layout in UTC, or returns "" for 0
 // ("never"): for a data column, where "never" would be a value.
-func (u Unix) Format(layout string) string {
-	if u == 0 {
-		return ""
-	}
-	return u.Time().Format(layout)
-}
+func (u Unix) Format(layout string) string { return format(u.Time(), layout, "") }
 
 // String formats the time as RFC 3339 in UTC, or "never" for 0.
-func (u Unix) String() string {
-	if u == 0 {
-		return "never"
-	}
-	return u.Time().Format(time.RFC3339)
-}
+func (u Unix) String() string { return format(u.Time(), time.RFC3339, "never") }
 
 // UnixFloat is a time that Chatwoot renders as seconds since the Unix epoch
 // with a microsecond fraction (Ruby's .to_f), such as a conversation's
@@ -66,8 +56,7 @@ func (f UnixFloat) Time() time.Time {
 		return time.Time{}
 	}
 	sec, frac := math.Modf(float64(f))
-	micros := math.Round(frac * 1e6)
-	return time.Unix(int64(sec), int64(micros)*int64(time.Microsecond)).UTC()
+	return time.Unix(int64(sec), int64(math.Round(frac*1e6))*int64(time.Microsecond)).UTC()
 }
 
 // IsSet reports whether the time is set (non-zero).
@@ -78,19 +67,18 @@ func (f UnixFloat) IsSet() bool { return f != 0 }
 func (f UnixFloat) Get() (time.Time, bool) { t := f.Time(); return t, !t.IsZero() }
 
 // Format formats the time with layout in UTC, or returns "" when it is not set.
-func (f UnixFloat) Format(layout string) string {
-	t, ok := f.Get()
-	if !ok {
-		return ""
-	}
-	return t.Format(layout)
-}
+func (f UnixFloat) Format(layout string) string { return format(f.Time(), layout, "") }
 
 // String formats the time as RFC 3339 with microseconds in UTC, or "never"
 // for 0.
 func (f UnixFloat) String() string {
-	if f == 0 {
-		return "never"
+	return format(f.Time(), "2006-01-02T15:04:05.000000Z07:00", "never")
+}
+
+// format formats t with layout, or returns never for the zero time.
+func format(t time.Time, layout, never string) string {
+	if t.IsZero() {
+		return never
 	}
-	return f.Time().Format("2006-01-02T15:04:05.000000Z07:00")
+	return t.Format(layout)
 }
