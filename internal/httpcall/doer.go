@@ -105,14 +105,15 @@ func (d *Doer) start(ctx context.Context, call *Call) error {
 }
 
 // ended is the error of a call that stopped before its attempts were done:
-// it matches err (the context's or the limiter's), and names the last
-// attempt's failure, if any, in its text.
+// it matches err (the context's or the limiter's) and the last attempt's
+// error, names the latter in its text, and is never retryable (its own
+// retryInfo says no before the last attempt's can say yes).
 func (d *Doer) ended(req *http.Request, what string, err, last error) error {
 	text := fmt.Sprintf("chatwoot: %s %s: %s: %s", req.Method, QuoteURL(*d.Token, req.URL), what, redact.Quote(*d.Token, err.Error(), 0, 400))
 	if last != nil {
 		text += " (last attempt: " + last.Error() + ")"
 	}
-	return &endedError{text: text, err: err, last: last}
+	return &foreignError{text: text, cause: errors.Join(err, last), clean: true} // never retryable
 }
 
 // attempt makes one request. A 200's body is read whole here, so that the

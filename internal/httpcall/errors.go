@@ -164,23 +164,11 @@ func (r retryInfo) retryable() (time.Duration, bool) { return r.wait, r.retry }
 // that the same request would meet again.
 func Retryable(err error) (wait time.Duration, ok bool) {
 	var r interface{ retryable() (time.Duration, bool) }
-	var ended *endedError
-	if errors.Is(err, context.Canceled) || errors.As(err, &ended) || !errors.As(err, &r) {
+	if errors.Is(err, context.Canceled) || !errors.As(err, &r) {
 		return 0, false
 	}
 	return r.retryable()
 }
-
-// endedError is a call that stopped before its attempts were done (its
-// context ended, or its limiter refused): it matches that error and the
-// last attempt's, and is never retryable.
-type endedError struct {
-	text      string
-	err, last error
-}
-
-func (e *endedError) Error() string   { return e.text }
-func (e *endedError) Unwrap() []error { return []error{e.err, e.last} }
 
 // timeoutError is an attempt that took longer than its timeout. It matches
 // context.DeadlineExceeded, and is a timeout as net.Error says.
