@@ -74,7 +74,8 @@
 //   - a name sent twice in one object is refused, at any depth, inside a
 //     value kept as sent too: which of the two would be meant? The reply is
 //     a *DecodeError whose Field names the second (/payload/0/id); a value
-//     read on its own (Value.Object, Lenient, Value.Decode) does not fit.
+//     read on its own (a Lenient, or a Value given to json/v2's Unmarshal)
+//     does not fit.
 //   - a name binds only to a field of exactly its spelling: "ID",
 //     "Messages" or "ſtatus" bind to nothing, are kept in RawJSON and
 //     json.Marshal's output, and chatwoot-conversations -check reports

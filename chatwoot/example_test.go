@@ -2,6 +2,7 @@ package chatwoot_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -134,4 +135,23 @@ func ExampleUnixTime() {
 	// Output:
 	// false true never
 	// true 2026-06-17T08:05:40Z
+}
+
+// Read a value kept as sent (custom_attributes, content_attributes, …)
+// with json.Unmarshal, into the Go type you expect; json.Number keeps an
+// integer beyond 2^53 exact.
+func ExampleConversation_customAttributes() {
+	var c chatwoot.Conversation
+	if err := json.Unmarshal([]byte(`{"id":7,"custom_attributes":{"plan":"pro","crm_id":1789234567890123456}}`), &c); err != nil {
+		log.Fatal(err)
+	}
+	var attrs struct {
+		Plan  string      `json:"plan"`
+		CRMID json.Number `json:"crm_id"`
+	}
+	if err := json.Unmarshal(c.CustomAttributes, &attrs); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(attrs.Plan, attrs.CRMID, c.CustomAttributes.Kind() == '{')
+	// Output: pro 1789234567890123456 true
 }
