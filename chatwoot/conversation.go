@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-	"reflect"
 
 	"github.com/go-chatwoot/chatwoot-go/gen"
 	"github.com/go-chatwoot/chatwoot-go/internal/decode"

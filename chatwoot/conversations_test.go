@@ -3,11 +3,12 @@ package chatwoot_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
-	"github.com/go-chatwoot/chatwoot-go/gen"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -8,13 +8,14 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/go-chatwoot/chatwoot-go/gen"
 	"io"
 	"log"
 	"log/slog"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"

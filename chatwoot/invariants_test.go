@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/go-chatwoot/chatwoot-go/gen"
-	jsonv2 "github.com/go-json-experiment/json"
 	"html"
 	"io"
 	"log/slog"
@@ -24,6 +22,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

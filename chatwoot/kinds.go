@@ -2,6 +2,7 @@ package chatwoot
 
 import (
 	"encoding/json"
+
 	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"

@@ -3,9 +3,10 @@ package chatwoot_test
 import (
 	"bytes"
 	"context"
-	"github.com/go-chatwoot/chatwoot-go/gen"
 	"net/http"
 	"testing"
+
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

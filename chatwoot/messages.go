@@ -2,10 +2,11 @@ package chatwoot
 
 import (
 	"fmt"
-	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
-	"github.com/go-chatwoot/chatwoot-go/gen"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 )
 
 // Which message is "the last message"? Chatwoot sends two:

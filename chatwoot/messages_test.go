@@ -1,9 +1,10 @@
 package chatwoot_test
 
 import (
+	"testing"
+
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
 	"github.com/go-chatwoot/chatwoot-go/gen"
-	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

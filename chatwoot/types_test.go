@@ -1,8 +1,6 @@
 package chatwoot_test
 
 import (
-	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
-	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
 	"go/ast"
 	"go/doc"
 	"go/parser"
@@ -13,6 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -3,6 +3,7 @@ package chatwoottest
 import (
 	"encoding/json"
 	"fmt"
+
 	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"

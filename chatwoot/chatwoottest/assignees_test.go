@@ -3,9 +3,10 @@ package chatwoottest_test
 import (
 	"context"
 	"fmt"
-	"github.com/go-chatwoot/chatwoot-go/gen"
 	"log"
 	"testing"
+
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -3,10 +3,11 @@ package chatwoottest
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
-	"github.com/go-chatwoot/chatwoot-go/gen"
 	"math/rand/v2"
 	"time"
+
+	"github.com/go-chatwoot/chatwoot-go/chatwoot/messagetype"
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/jsonvalue"

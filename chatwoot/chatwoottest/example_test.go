@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/go-chatwoot/chatwoot-go/gen"
 	"log"
 	"time"
+
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"

@@ -3,13 +3,14 @@ package chatwoottest_test
 import (
 	"context"
 	"fmt"
-	"github.com/go-chatwoot/chatwoot-go/gen"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

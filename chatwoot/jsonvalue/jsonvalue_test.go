@@ -3,8 +3,9 @@ package jsonvalue_test
 import (
 	"encoding/json"
 
-	jsonv2 "github.com/go-json-experiment/json"
 	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -33,7 +33,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/go-chatwoot/chatwoot-go/gen"
 	"io"
 	"log"
 	"os"
@@ -42,6 +41,8 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/go-chatwoot/chatwoot-go/gen"
 
 	"github.com/go-chatwoot/chatwoot-go/chatwoot"
 	"github.com/go-chatwoot/chatwoot-go/chatwoot/chatwoottest"

@@ -204,7 +204,7 @@ func unescape(s string) string {
 			}
 		case c == '&':
 			j := strings.IndexFunc(rest, func(r rune) bool {
-				return r > 'z' || strings.IndexRune("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", r) < 0
+				return !strings.ContainsRune("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", r)
 			})
 			if j < 0 {
 				j = len(rest)
