@@ -106,24 +106,14 @@ func parseBaseURL(raw string, insecureOK bool) (*url.URL, error) {
 	return u, nil
 }
 
-// safeURL names a URL for an error: its scheme and host, with "/…" and
-// "?…" standing for a path and a query, which are not quoted. A URL that
-// does not parse is named by its length only.
+// safeURL names a URL for an error by its scheme and host: a path, query
+// or fragment may hold a secret, and the error says which is at fault. A
+// URL that does not parse is named by its length only.
 func safeURL(u *url.URL, raw string) string {
 	if u == nil || u.Host == "" || strings.ContainsAny(u.Host, " \t\r\n") {
 		return fmt.Sprintf("a text of %d bytes, not quoted", len(raw))
 	}
-	out := u.Scheme + "://" + u.Host
-	if strings.Trim(u.Path, "/") != "" {
-		out += "/…"
-	}
-	if u.RawQuery != "" || u.ForceQuery {
-		out += "?…"
-	}
-	if u.Fragment != "" {
-		out += "#…"
-	}
-	return strconv.Quote(out)
+	return strconv.Quote(u.Scheme + "://" + u.Host)
 }
 
 // isLoopback reports whether host names this machine: localhost (and
