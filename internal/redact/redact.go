@@ -138,13 +138,41 @@ func (t Token) words(text string, found func(start, end int) bool) {
 		for j < len(text) && inWord[text[j]] {
 			j++
 		}
-		if plain && runIn(low[i:j], tok) || strings.ContainsAny(text[i:j], `\%&`) && (runIn(lower(unescape(text[i:j])), tok) || runIn(lower(unescape(unescape(text[i:j]))), tok)) {
+		if plain && runIn(low[i:j], tok) || escapedRun(text[i:j], tok, 2) {
 			if !found(i, j) {
 				return
 			}
 		}
 		i = j + 1
 	}
+}
+
+// The kinds of escapes a reader may undo: a layer undoes one kind or
+// several, and what one leaves alone may hide a run another shows (the
+// "sup2" of &sup2, the 4 of &#54 next to %35).
+const (
+	jsonEscapes = 1 << iota
+	percentEscapes
+	numericReferences
+	namedReferences
+)
+
+// escapedRun reports whether a reader that undoes up to layers layers of
+// escapes, each of any set of kinds that s holds, sees a run of tok
+// (lowered) in s.
+func escapedRun(s string, tok []byte, layers int) bool {
+	held := 0
+	for kind, opener := range []string{`\`, "%", "&#", "&"} {
+		if strings.Contains(s, opener) {
+			held |= 1 << kind
+		}
+	}
+	for kinds := held; kinds > 0 && layers > 0; kinds = (kinds - 1) & held { // each non-empty subset
+		if v := unescape(s, kinds); runIn(lower(v), tok) || escapedRun(v, tok, layers-1) {
+			return true
+		}
+	}
+	return false
 }
 
 // runIn reports whether low (lowered) holds a run of tok (lowered).
@@ -170,28 +198,28 @@ func lower(s string) []byte {
 	return b
 }
 
-// unescape undoes one layer of escapes, of every kind at once, left to
-// right as a reader would: JSON's, percent's, HTML's numeric references
-// (with or without the ';', any number of digits) and its named ones (as
+// unescape undoes one layer of escapes of the kinds given, left to right
+// as a reader would: JSON's, percent's, HTML's numeric references (with or
+// without the ';', any number of digits) and its named ones (as
 // html.UnescapeString reads them). A character beyond ASCII, which no
 // token holds, becomes a 0.
-func unescape(s string) string {
+func unescape(s string, kinds int) string {
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		c, rest := s[i], s[i+1:]
 		v, n := -1, 1
 		switch {
-		case c == '%':
+		case c == '%' && kinds&percentEscapes != 0:
 			if x, k := number(rest[:min(2, len(rest))], 16); k == 2 {
 				v, n = x, 3
 			}
-		case c == '\\' && len(rest) > 4 && rest[0]|0x20 == 'u':
+		case c == '\\' && kinds&jsonEscapes != 0 && len(rest) > 4 && rest[0]|0x20 == 'u':
 			if x, k := number(rest[1:5], 16); k == 4 {
 				v, n = x, 6
 			}
-		case c == '\\' && len(rest) > 0 && strings.IndexByte(`"\/bfnrt`, rest[0]) >= 0:
+		case c == '\\' && kinds&jsonEscapes != 0 && len(rest) > 0 && strings.IndexByte(`"\/bfnrt`, rest[0]) >= 0:
 			v, n = int("\"\\/\b\f\n\r\t"[strings.IndexByte(`"\/bfnrt`, rest[0])]), 2
-		case c == '&' && len(rest) > 1 && rest[0] == '#':
+		case c == '&' && kinds&numericReferences != 0 && len(rest) > 1 && rest[0] == '#':
 			base, at := 10, 1
 			if rest[1]|0x20 == 'x' {
 				base, at = 16, 2
@@ -202,7 +230,7 @@ func unescape(s string) string {
 					n++
 				}
 			}
-		case c == '&':
+		case c == '&' && kinds&namedReferences != 0 && (len(rest) == 0 || rest[0] != '#'):
 			j := strings.IndexFunc(rest, func(r rune) bool {
 				return !strings.ContainsRune("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", r)
 			})

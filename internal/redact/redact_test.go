@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -130,6 +131,129 @@ func refScrub(tok, text string) string {
 		i = j + 1
 	}
 	return out.String()
+}
+
+// ---------------------------------------------------------------------
+// Readers that undo some kinds of escapes and leave the rest alone: a
+// layer may be JSON's, percent's, HTML's numeric or named references, or
+// any mix of them. What one reader leaves alone (the "sup2" of &sup2, the
+// 4 of &#54) may stand next to what another undoes.
+
+var kindRE = map[byte]string{
+	'J': `\\[uU][0-9a-fA-F]{4}|\\["\\/bfnrt]`,
+	'P': `%[0-9a-fA-F]{2}`,
+	'N': `&#[xX][0-9a-fA-F]+;?|&#[0-9]+;?`,
+	'E': `&[A-Za-z0-9]+;?`,
+}
+
+// readers are the 15 non-empty sets of kinds, each as a regexp of its
+// escapes, matched left to right.
+var readers = func() (out []*regexp.Regexp) {
+	for m := 1; m < 16; m++ {
+		var parts []string
+		for i, k := range "JPNE" {
+			if m&(1<<i) != 0 {
+				parts = append(parts, kindRE[byte(k)])
+			}
+		}
+		out = append(out, regexp.MustCompile(strings.Join(parts, "|")))
+	}
+	return out
+}()
+
+// undo is the text an escape stands for ("\x00" beyond ASCII).
+func undo(e string) string {
+	switch {
+	case e[0] == '&' && len(e) > 1 && e[1] != '#':
+		return html.UnescapeString(e)
+	case e[0] == '&':
+		digits, base := strings.TrimSuffix(e[2:], ";"), 10
+		if digits[0]|0x20 == 'x' {
+			digits, base = digits[1:], 16
+		}
+		if v, err := strconv.ParseUint(digits, base, 64); err == nil && v < 0x80 {
+			return string(rune(v))
+		}
+		return "\x00"
+	}
+	return string([]byte{decodeRef(strings.ToLower(e[:2]) + e[2:])})
+}
+
+// readerRun reports whether some reader, in zero, one or two layers, sees
+// a run of tok in text.
+func readerRun(tok, text string) bool {
+	has := func(s string) bool {
+		s, tok := strings.ToLower(s), strings.ToLower(tok)
+		for i := 0; i+min(redact.MinRun, len(tok)) <= len(tok); i++ {
+			if strings.Contains(s, tok[i:i+min(redact.MinRun, len(tok))]) {
+				return true
+			}
+		}
+		return false
+	}
+	if has(text) {
+		return true
+	}
+	for _, r1 := range readers {
+		one := r1.ReplaceAllStringFunc(text, undo)
+		if has(one) {
+			return true
+		}
+		for _, r2 := range readers {
+			if has(r2.ReplaceAllStringFunc(one, undo)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// A reader of some kinds only sees what one of every kind would not: each
+// of these holds a run for such a reader, and Scrub redacts it.
+func TestScrub_ReadersOfSomeKinds(t *testing.T) {
+	tok := redact.Token(token) // q7Fz2KpW9xLm4RtB8vNc3JdY
+	for _, text := range []string{
+		"&sup2%4BpW9x",                           // percent only: "2KpW9x" (&sup2 is ² to HTML)
+		`\u003b8v%4ec3`,                          // percent only: "b8vNc3"
+		"&#54Rt%428v",                            // percent only: "4RtB8v"
+		"&#11%33&#5%35&#7%30&#12%32&#5%30&#7%35", // percent, then HTML: "q7Fz2K"
+		`&#11\u0033&#5\u0035&#7\u0030&#12\u0032&#5\u0030&#7\u0035`, // JSON, then HTML
+		`7F\u0026#x7a%32Kp`,   // JSON, then HTML and percent
+		"7F&&num;x7a%32%4bp",  // named, then percent and numeric
+		"&sup2%254B&#112;W9x", // percent and numeric, then percent
+	} {
+		require.True(t, readerRun(token, text), text)
+		out := tok.Scrub(text)
+		assert.Equal(t, redact.Redacted, out, text)
+		assert.False(t, tok.Clean(text), text)
+		assert.False(t, readerRun(token, redact.Quote(tok, "x "+text+" y", 3, 100)), text)
+	}
+}
+
+// Random encodings of runs, some characters escaped once or twice, with
+// escape-like junk between: no reader sees a run in what Scrub returns.
+func TestScrub_NoReaderSeesARun(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	junk := []string{"%", "&", "#", ";", `\`, "u", "x", "0", "3", "amp", "&amp;", "%25", "&#", "&#x", `\u00`, "%2", "&#3", "&#x3", "&sup2", "&not"}
+	forms := func(c byte) []string {
+		h, d := fmt.Sprintf("%02x", c), strconv.Itoa(int(c))
+		return []string{string(c), "%" + h, `\u00` + h, "&#x" + h, "&#x" + h + ";", "&#" + d, "&#" + d + ";", "%25" + h, "%26%23x" + h,
+			`\u0025` + h, "&#37;" + h, "&percnt;" + h, "&amp;#" + d, "&#38;#x" + h, `\\u00` + h, `%5Cu00` + h, "&bsol;u00" + h,
+			"%&#" + strconv.Itoa(int(h[0])) + ";" + h[1:], "&#" + d[:len(d)-1] + "%3" + d[len(d)-1:]}
+	}
+	for range 3000 {
+		at := rng.IntN(len(token) - 6)
+		var b strings.Builder
+		for i := at; i < at+6; i++ {
+			if rng.IntN(6) == 0 {
+				b.WriteString(junk[rng.IntN(len(junk))])
+			}
+			f := forms(token[i])
+			b.WriteString(f[rng.IntN(len(f))])
+		}
+		out := redact.Token(token).Scrub(b.String())
+		require.False(t, readerRun(token, out), "Scrub(%q) = %q", b.String(), out)
+	}
 }
 
 // ---------------------------------------------------------------------
@@ -615,6 +739,7 @@ func FuzzScrub(f *testing.F) {
 			require.Equal(t, refScrub(tok, text), out, "text %q", text)
 		}
 		require.Empty(t, refRuns(tok, out), "Scrub(%q) = %q", text, out)
+		require.False(t, readerRun(tok, out), "Scrub(%q) = %q", text, out)
 	})
 }
 
@@ -630,6 +755,7 @@ func FuzzQuote(f *testing.F) {
 		text := prefix + forms[int(form)%len(forms)].encode(tok) + suffix
 		out := redact.Quote(redact.Token(tok), text, at, n%2000)
 		require.Empty(t, refRuns(tok, out), "Quote(%q, %d, %d) = %q", text, at, n, out)
+		require.False(t, readerRun(tok, out), "Quote(%q, %d, %d) = %q", text, at, n, out)
 		require.NotContains(t, out, "\n")
 	})
 }
