@@ -161,13 +161,13 @@ const (
 // escapes, each of any set of kinds that s holds, sees a run of tok
 // (lowered) in s.
 func escapedRun(s string, tok []byte, layers int) bool {
-	held := 0
+	held := 0 // the kinds that undo something in s
 	for kind, opener := range []string{`\`, "%", "&#", "&"} {
-		if strings.Contains(s, opener) {
+		if layers > 0 && strings.Contains(s, opener) && unescape(s, 1<<kind) != s {
 			held |= 1 << kind
 		}
 	}
-	for kinds := held; kinds > 0 && layers > 0; kinds = (kinds - 1) & held { // each non-empty subset
+	for kinds := held; kinds > 0; kinds = (kinds - 1) & held { // each non-empty subset
 		if v := unescape(s, kinds); runIn(lower(v), tok) || escapedRun(v, tok, layers-1) {
 			return true
 		}
