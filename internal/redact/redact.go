@@ -52,9 +52,11 @@ func (Token) GoString() string { return Redacted }
 // Scrub returns text with every word that holds a run of the token
 // replaced by Redacted. A run is at least MinRun consecutive characters of
 // the token, in any ASCII case, in the word as it is or with one or two
-// layers of escapes undone: JSON \uXXXX and \" \\ \/ \b \f \n \r \t,
-// percent %XX, and HTML character references (html.UnescapeString's). A
-// word is a stretch of the bytes a run can be written with: the token's
+// layers of escapes undone, each layer of any set of these kinds (a reader
+// may undo some and leave the rest): JSON \uXXXX and \" \\ \/ \b \f \n
+// \r \t; percent %XX; HTML numeric references, with or without the ';' and
+// with any number of digits; HTML named references (html.UnescapeString's).
+// A word is a stretch of the bytes a run can be written with: the token's
 // own, ASCII letters and digits, and \ % & # ; (the escapes'); every other
 // byte separates words, so the text around a run stays readable. Text
 // without a run is returned as it is, and the zero Token returns every
