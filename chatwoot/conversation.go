@@ -113,9 +113,8 @@ var errNoID = errors.New("a conversation without a positive id: the value is not
 // then the members of the server's JSON that they do not describe (json/v2
 // sorts them out: a key binds only to a field of its exact spelling).
 func (c Conversation) MarshalJSON() ([]byte, error) {
-	fields, err := json.Marshal(c.ConversationFields)
-	if err != nil || c.raw == nil {
-		return fields, err
+	if c.raw == nil {
+		return json.Marshal(c.ConversationFields)
 	}
 	var sent struct {
 		ConversationFields
@@ -124,11 +123,12 @@ func (c Conversation) MarshalJSON() ([]byte, error) {
 	if err := jsonv2.Unmarshal(c.raw, &sent, jsontext.AllowInvalidUTF8(true)); err != nil {
 		return nil, fmt.Errorf("chatwoot: the conversation's JSON no longer decodes: %w", err)
 	}
-	switch {
-	case reflect.DeepEqual(sent.ConversationFields, c.ConversationFields):
-		return bytes.Clone(c.raw), nil
-	case len(sent.Unknown) < len("{}x"):
-		return fields, nil
+	if reflect.DeepEqual(sent.ConversationFields, c.ConversationFields) {
+		return bytes.Clone(c.raw), nil // the common case: nothing to encode
+	}
+	fields, err := json.Marshal(c.ConversationFields)
+	if err != nil || len(sent.Unknown) < len("{}x") {
+		return fields, err
 	}
 	return append(append(fields[:len(fields)-1], ','), sent.Unknown[1:]...), nil
 }
