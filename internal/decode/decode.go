@@ -63,8 +63,8 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // budget is the state of one decode: the items it may still decode and
-// the bytes their Go values may still take, the options that count them,
-// and a decoder reused for its string cache.
+// the bytes their Go values may still take, the bytes decoded, and the
+// options that count them (pooled with the budget, as they refer to it).
 type budget struct {
 	items, bytes int
 	data         []byte // what is decoded: raw values are parts of it
@@ -264,10 +264,9 @@ func notObject(data []byte, tok redact.Token) *Error {
 func explain(data []byte, err error) *Error {
 	var syn *jsontext.SyntacticError
 	var sem *json.SemanticError
-	e := &Error{Err: errors.New("a value this client cannot read")}
 	switch {
 	case errors.As(err, &syn):
-		e.Field, e.Offset, e.Err = pointer(syn.JSONPointer), int(syn.ByteOffset), fmt.Errorf("the body is not valid JSON (at byte %d)", syn.ByteOffset)
+		e := &Error{Field: pointer(syn.JSONPointer), Offset: int(syn.ByteOffset)}
 		switch {
 		case errors.Is(syn.Err, io.ErrUnexpectedEOF) || syn.ByteOffset >= int64(len(data)):
 			e.Err = fmt.Errorf("the body ends after %d bytes, in the middle of the JSON: the reply was cut off", len(data))
@@ -275,17 +274,23 @@ func explain(data []byte, err error) *Error {
 			e.Err = errors.New("a key sent twice in one object: which value is meant cannot be known, so none is taken")
 		case strings.Contains(syn.Err.Error(), "max depth"): // json/v2 does not export it
 			e.Err = errors.New("values nested more than 10000 deep: no Chatwoot reply looks like that")
+		default:
+			e.Err = fmt.Errorf("the body is not valid JSON (at byte %d)", syn.ByteOffset)
 		}
+		return e
 	case errors.As(err, &sem):
-		e.Field, e.Offset, e.Err = pointer(sem.JSONPointer), int(sem.ByteOffset), fmt.Errorf("a JSON %s that is not a valid %v", kindName(sem.JSONKind), sem.GoType)
+		e := &Error{Field: pointer(sem.JSONPointer), Offset: int(sem.ByteOffset)}
 		switch {
 		case errors.Is(sem.Err, errTooManyItems):
 			e.Err = errTooManyItems
 		case sem.Err == nil: // the JSON type cannot go there at all
 			e.Err = fmt.Errorf("a JSON %s where this client expects %v (a server newer or older than this library supports?)", kindName(sem.JSONKind), sem.GoType)
+		default:
+			e.Err = fmt.Errorf("a JSON %s that is not a valid %v", kindName(sem.JSONKind), sem.GoType)
 		}
+		return e
 	}
-	return e
+	return &Error{Err: errors.New("a value this client cannot read")}
 }
 
 // pointer is the JSON Pointer of the value at fault, as json/v2 gives it
