@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -52,9 +53,8 @@ func NewHTTPClient(hc *http.Client, origin *url.URL, tok redact.Token, userAgent
 		}
 		base = loopbackOnly(t)
 	}
-	auth := &authTransport{base: base, origin: origin, token: tok,
+	wrapped.Transport = &authTransport{base: base, origin: origin, token: tok,
 		fixed: http.Header{"User-Agent": {userAgent}, "Accept": {"application/json"}}}
-	wrapped.Transport = auth
 	callerCheck := wrapped.CheckRedirect
 	wrapped.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !sameOrigin(origin, req.URL) {
@@ -75,7 +75,8 @@ func NewHTTPClient(hc *http.Client, origin *url.URL, tok redact.Token, userAgent
 var errTooManyRedirects = errors.New("chatwoot: stopped after 10 redirects: the server redirects in a loop; check the base URL")
 
 // newDefaultTransport is net/http's default transport with
-// maxIdleConnsPerHost and a response head of at most 64 KiB (Chatwoot's are under 2 KiB).
+// maxIdleConnsPerHost and a response head of at most 64 KiB (Chatwoot's
+// are under 2 KiB).
 func newDefaultTransport() http.RoundTripper {
 	t, ok := http.DefaultTransport.(*http.Transport)
 	if !ok {
@@ -130,9 +131,7 @@ type authTransport struct {
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	out := *req
 	out.Header = make(http.Header, len(req.Header)+len(t.fixed)+1)
-	for k, v := range req.Header {
-		out.Header[k] = v
-	}
+	maps.Copy(out.Header, req.Header)
 	delete(out.Header, TokenHeader)
 	values := make([]string, 0, len(t.fixed)) // the request's own: a transport may edit a value in place
 	for k, v := range t.fixed {
