@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -163,14 +164,21 @@ const (
 // escapes, each of any set of kinds that s holds, sees a run of tok
 // (lowered) in s.
 func escapedRun(s string, tok []byte, layers int) bool {
-	held := 0 // the kinds that undo something in s
+	var alone [4]string // s with one kind undone
+	held := 0           // the kinds that undo something in s
 	for kind, opener := range []string{`\`, "%", "&#", "&"} {
-		if layers > 0 && strings.Contains(s, opener) && unescape(s, 1<<kind) != s {
-			held |= 1 << kind
+		if layers > 0 && strings.Contains(s, opener) {
+			if alone[kind] = unescape(s, 1<<kind); alone[kind] != s {
+				held |= 1 << kind
+			}
 		}
 	}
 	for kinds := held; kinds > 0; kinds = (kinds - 1) & held { // each non-empty subset
-		if v := unescape(s, kinds); runIn(lower(v), tok) || escapedRun(v, tok, layers-1) {
+		v := alone[bits.TrailingZeros(uint(kinds))]
+		if kinds&(kinds-1) != 0 { // several kinds: not undone yet
+			v = unescape(s, kinds)
+		}
+		if runIn(lower(v), tok) || escapedRun(v, tok, layers-1) {
 			return true
 		}
 	}
