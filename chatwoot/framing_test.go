@@ -417,13 +417,7 @@ func TestFraming_AnEncodingTheTransportDoesNotDecode(t *testing.T) {
 // when it is not.
 func TestFraming_GzipOddities(t *testing.T) {
 	t.Parallel()
-	gz := func(s string) []byte {
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		_, _ = zw.Write([]byte(s))
-		_ = zw.Close()
-		return buf.Bytes()
-	}
+	gz := func(s string) []byte { return gzipped(t, []byte(s)) }
 	reply := `{"payload":[]}`
 	for _, tc := range []struct {
 		name, encoding string

@@ -3,7 +3,6 @@ package chatwoot_test
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -237,23 +236,15 @@ func TestHostile_AGzipBombOfTinyItems(t *testing.T) {
 		plain.WriteString(`{"id":1},`)
 	}
 	plain.WriteString(`{"id":1}]}`)
-	var zipped bytes.Buffer
-	zw := gzip.NewWriter(&zipped)
-	_, _ = zw.Write(plain.Bytes())
-	require.NoError(t, zw.Close())
-	require.Less(t, zipped.Len(), 64<<10)
-	url := serveRaw(t, func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Encoding", "gzip")
-		_, _ = w.Write(zipped.Bytes())
-	})
+	url, wire := gzipServer(t, plain.Bytes())
+	require.Less(t, wire, 64<<10)
 	var err error
 	used := memoryUsedBy(func() {
 		_, err = newClient(t, url, chatwoot.WithMaxResponseBytes(17<<20)).ListContactConversations(context.Background(), 3, 4821)
 	})
 	assert.ErrorContains(t, err, "more than 1000 conversations")
 	assert.Less(t, used, uint64(48<<20), "the body and its buffer's growth, nothing per item")
-	t.Logf("a %d-byte gzip of %d bytes: %.1f MiB allocated", zipped.Len(), plain.Len(), float64(used)/(1<<20))
+	t.Logf("a %d-byte gzip of %d bytes: %.1f MiB allocated", wire, plain.Len(), float64(used)/(1<<20))
 }
 
 // A list of empty objects inside a conversation: refused before it is

@@ -3,7 +3,6 @@ package chatwoot_test
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -176,17 +175,13 @@ const healthyReply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConte
 // gzipServer serves body gzip-compressed, as a 200 of JSON.
 func gzipServer(t *testing.T, body []byte) (url string, wire int) {
 	t.Helper()
-	var zipped bytes.Buffer
-	zw := gzip.NewWriter(&zipped)
-	_, err := zw.Write(body)
-	require.NoError(t, err)
-	require.NoError(t, zw.Close())
+	zipped := gzipped(t, body)
 	url = serveRaw(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Encoding", "gzip")
-		_, _ = w.Write(zipped.Bytes())
+		_, _ = w.Write(zipped)
 	})
-	return url, zipped.Len()
+	return url, len(zipped)
 }
 
 // items is n copies of item, comma-separated.

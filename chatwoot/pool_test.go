@@ -1,8 +1,6 @@
 package chatwoot_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"net"
 	"net/http"
@@ -18,20 +16,16 @@ import (
 // countingServer serves a 20-conversation reply and counts the connections
 // clients open to it. Gzipped, the reply is compressed and sent in four
 // flushed pieces (chunked, no length), as nginx's gzip does.
-func countingServer(t *testing.T, gzipped bool) (*httptest.Server, *atomic.Int32) {
+func countingServer(t *testing.T, zipped bool) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	body := twentyConversations(t)
-	if gzipped {
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		_, _ = zw.Write(body)
-		require.NoError(t, zw.Close())
-		body = buf.Bytes()
+	if zipped {
+		body = gzipped(t, body)
 	}
 	var conns atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		if !gzipped {
+		if !zipped {
 			_, _ = w.Write(body)
 			return
 		}
@@ -52,9 +46,9 @@ func countingServer(t *testing.T, gzipped bool) (*httptest.Server, *atomic.Int32
 }
 
 func TestConnections_SequentialCallsReuseOne(t *testing.T) {
-	for name, gzipped := range map[string]bool{"plain": false, "gzip, chunked": true} {
+	for name, zipped := range map[string]bool{"plain": false, "gzip, chunked": true} {
 		t.Run(name, func(t *testing.T) {
-			srv, conns := countingServer(t, gzipped)
+			srv, conns := countingServer(t, zipped)
 			c := newClient(t, srv.URL)
 			for range 200 {
 				convs, err := c.ListContactConversations(context.Background(), 3, 4821)
