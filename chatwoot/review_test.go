@@ -5,10 +5,12 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -157,4 +159,43 @@ func TestReview_AnEndBeforeARetryKeepsTheLastAttempt(t *testing.T) {
 	assert.Equal(t, 1, resp.Attempts)
 	_, ok := chatwoot.Retryable(err)
 	assert.False(t, ok)
+}
+
+// A key sent twice names the value at fault in DecodeError.Field, which
+// json/v2 gives as a JSON Pointer of the key as decoded. A hostile server
+// makes that key a megabyte long and hides the token in it, escaped, at
+// its start, astride the 400-byte cut of the pointer, and at its end: the
+// error stays short, holds no run of the token, and costs the body's size.
+func TestReview_ATokenInAHugeDuplicateKey(t *testing.T) {
+	t.Parallel()
+	escaped := func(s string) string {
+		var b strings.Builder
+		for i := range len(s) {
+			fmt.Fprintf(&b, `\u%04x`, s[i])
+		}
+		return b.String()
+	}
+	for name, key := range map[string]string{
+		"at the start":        escaped(testToken) + strings.Repeat("y", 1<<20),
+		"astride the cut":     strings.Repeat("x", 390) + escaped(testToken) + strings.Repeat("y", 1<<20),
+		"at the end":          strings.Repeat("y", 1<<20) + escaped(testToken),
+		"split by a slash":    testToken[:9] + "/" + testToken[9:] + strings.Repeat("y", 1<<20),
+		"as a pointer escape": strings.ReplaceAll(testToken, "-", "~") + strings.Repeat("~1", 1<<19),
+	} {
+		t.Run(name, func(t *testing.T) {
+			body := []byte(`{"payload":[{"id":1,"` + key + `":1,"` + key + `":2}]}`)
+			srv, _ := serveBody(t, http.StatusOK, "application/json", body)
+			var err error
+			used := memoryUsedBy(func() {
+				_, err = newClient(t, srv.URL).ListContactConversations(context.Background(), 3, 4821)
+			})
+			var derr *chatwoot.DecodeError
+			require.ErrorAs(t, err, &derr)
+			assert.True(t, strings.HasPrefix(derr.Field, "/payload/0/"), derr.Field)
+			assert.LessOrEqual(t, len(derr.Field), 420)
+			assert.Less(t, len(err.Error()), 4096)
+			noTokenRun(t, testToken, name, errorTexts(err)...)
+			assert.Less(t, used, uint64(16*len(body)+(1<<20)))
+		})
+	}
 }
