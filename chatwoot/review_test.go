@@ -167,7 +167,7 @@ func TestReview_AnEndBeforeARetryKeepsTheLastAttempt(t *testing.T) {
 // its start, astride the 400-byte cut of the pointer, and at its end: the
 // error stays short, holds no run of the token, and costs the body's size.
 func TestReview_ATokenInAHugeDuplicateKey(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it measures what the call allocates.
 	escaped := func(s string) string {
 		var b strings.Builder
 		for i := range len(s) {
@@ -195,7 +195,10 @@ func TestReview_ATokenInAHugeDuplicateKey(t *testing.T) {
 			assert.LessOrEqual(t, len(derr.Field), 420)
 			assert.Less(t, len(err.Error()), 4096)
 			noTokenRun(t, testToken, name, errorTexts(err)...)
-			assert.Less(t, used, uint64(16*len(body)+(1<<20)))
+			// json/v2's own work on a long name (its duplicate check, the
+			// pointer) is linear: about 14 times the body here.
+			assert.Less(t, used, uint64(32*len(body)))
+			t.Logf("%d-byte body: %.1f MiB allocated", len(body), float64(used)/(1<<20))
 		})
 	}
 }
